@@ -1,0 +1,1 @@
+"""The reusable contract suite (built in its own issue)."""

@@ -1,0 +1,98 @@
+"""`create_app(config)`: the Flask app of the fake, with one place that turns every error into a Binance body."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from mockserver import errors
+from mockserver.config import MockConfig
+from mockserver.control_routes import control
+from mockserver.edge import (
+    STATE_KEY,
+    WEIGHT_HEADER,
+    binance_error_response,
+    call_record,
+    client_ip,
+    is_binance_path,
+    journal_entry,
+    json_response,
+    mock_state,
+    read_body,
+    signed_request,
+)
+from mockserver.errors import BinanceRejection
+from mockserver.fapi_routes import fapi
+from mockserver.ratelimit import endpoint_weight
+from mockserver.state import MockState
+
+log = logging.getLogger("mockserver")
+
+
+def create_app(config: MockConfig | None = None) -> Flask:
+    """Build a fake from `config` (the demo account when None); each app has its own state."""
+    app = Flask("mockserver")
+    # OPTIONS must not get Flask's automatic empty 200: every answer of the fake is a JSON body.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    app.extensions[STATE_KEY] = MockState(config if config is not None else MockConfig.demo())
+    app.register_blueprint(fapi)
+    app.register_blueprint(control)
+    app.before_request(_admit_binance_call)
+    app.after_request(_finish_binance_call)
+    app.register_error_handler(BinanceRejection, _render_rejection)
+    app.register_error_handler(HTTPException, _render_http_error)
+    app.register_error_handler(Exception, _render_unexpected)
+    return app
+
+
+def _admit_binance_call() -> None:
+    """Rate limit first (as Binance does), then the body cap; both answer before any parameter is read."""
+    if not is_binance_path(request.path):
+        return
+    state = mock_state()
+    record = call_record()
+    record.used_weight = state.rate_limiter.admit(client_ip(), endpoint_weight(request.method, request.path))
+    record.raw_body = read_body(state.config.max_body_bytes)
+
+
+def _render_rejection(rejection: BinanceRejection) -> Response:
+    if is_binance_path(request.path):
+        call_record().rejection = rejection
+    return binance_error_response(rejection.spec, rejection.headers)
+
+
+def _render_http_error(exc: HTTPException) -> Response:
+    status = exc.code or 400
+    if not is_binance_path(request.path):
+        return json_response({"error": exc.description or exc.name}, status)
+    if status == 404:
+        spec = errors.unknown_path(request.path)
+    elif status == 405:
+        spec = errors.method_not_allowed(request.method, request.path)
+    else:
+        spec = errors.ErrorSpec(status, -1000, exc.description or exc.name)
+    return _render_rejection(BinanceRejection(spec))
+
+
+def _render_unexpected(exc: Exception) -> Response:
+    log.exception("unexpected error while answering %s %s", request.method, request.path)
+    return _render_rejection(BinanceRejection(errors.UNKNOWN_ERROR, f"{type(exc).__name__} inside the fake"))
+
+
+def _finish_binance_call(response: Response) -> Response:
+    if not is_binance_path(request.path):
+        return response
+    state = mock_state()
+    record = call_record()
+    rejection = record.rejection
+    used = record.used_weight
+    if rejection is not None and rejection.used_weight is not None:
+        used = rejection.used_weight
+    response.headers[WEIGHT_HEADER] = str(used)
+    signed_request()  # parse for the journal even when the endpoint never read its parameters
+    entry = journal_entry(response, record, state.clock.now_ms())
+    state.journal.record(entry)
+    log.info("%s %s -> %s %s", entry["method"], entry["path"], entry["status"], entry["code"] or "")
+    return response

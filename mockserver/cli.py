@@ -1,0 +1,123 @@
+"""`fapi-mock` / `python -m mockserver`: run the fake in the foreground until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from mockserver.config import DEMO_API_KEY, DEMO_SECRET, ConfigError, MockConfig
+from mockserver.gate import MAX_RECV_WINDOW
+from mockserver.ratelimit import DEFAULT_WEIGHT_LIMIT
+from mockserver.server import DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
+
+EPILOG = """\
+examples:
+  fapi-mock                                   demo account on http://127.0.0.1:8080
+  fapi-mock --port 0                          any free port (the URL is printed)
+  fapi-mock --accounts accounts.toml          keys and initial state from a file (JSON or TOML)
+  fapi-mock --weight-limit 0 --log-level info no rate limit, one log line per request
+
+accounts file (JSON shown; TOML has the same shape):
+  {"keys": [{"type": "HMAC", "apiKey": "myKey", "secret": "mySecret", "account": "alice"},
+            {"type": "ED25519", "publicKey": "-----BEGIN PUBLIC KEY-----\\n...", "account": "alice"}],
+   "accounts": {"alice": {"multiAssetsMargin": false,
+                          "symbols": {"BTCUSDT": {"marginType": "ISOLATED", "positionAmt": "0.5",
+                                                  "openOrders": 1, "leverage": 10}}}}}
+
+control API: /__mock__/keys, /__mock__/accounts/<id>, /__mock__/journal, /__mock__/clock, /__mock__/reset
+"""
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fapi-mock",
+        description="An offline fake of Binance USDⓈ-M futures POST /fapi/v1/marginType and its companion endpoints.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback only)")
+    parser.add_argument("--port", type=_non_negative, default=8080, help="port; 0 picks a free one (default: %(default)s)")
+    parser.add_argument("--accounts", metavar="FILE", help="keys and initial account state, .json or .toml")
+    parser.add_argument(
+        "--recv-window-max",
+        type=_positive,
+        default=MAX_RECV_WINDOW,
+        metavar="MS",
+        help="largest recvWindow accepted; more answers -1130 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--weight-limit",
+        type=_non_negative,
+        default=DEFAULT_WEIGHT_LIMIT,
+        metavar="N",
+        help="request weight per IP per minute before 429; 0 switches the limit off (default: %(default)s)",
+    )
+    parser.add_argument("--threads", type=_positive, default=DEFAULT_THREADS, help="worker threads (default: %(default)s)")
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["debug", "info", "warning", "error"],
+        help="'info' logs one line per Binance request, never a secret (default: %(default)s)",
+    )
+    return parser
+
+
+def _config(args: argparse.Namespace) -> MockConfig:
+    options = {"recv_window_max": args.recv_window_max, "weight_limit": args.weight_limit or None}
+    if args.accounts:
+        return MockConfig.from_accounts_file(args.accounts, **options)
+    return MockConfig.demo(**options)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        server = ThreadedServer(config=_config(args), host=args.host, port=args.port, threads=args.threads)
+        server.start()
+    except ConfigError as exc:
+        print(f"fapi-mock: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"fapi-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"fapi-mock listening on {server.url}", flush=True)
+    if args.accounts:
+        keys = server.state.exchange.keys()
+        print(f"{len(keys)} key(s) from {args.accounts}: " + ", ".join(k.api_key for k in keys), flush=True)
+    else:
+        print(f"demo account  X-MBX-APIKEY: {DEMO_API_KEY}", flush=True)
+        print(f"              HMAC secret:  {DEMO_SECRET}", flush=True)
+    stop = threading.Event()
+
+    def _request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
+    stop.wait()
+    server.stop()
+    print("fapi-mock stopped", flush=True)
+    return 0

@@ -1,0 +1,136 @@
+"""The control API under /__mock__/: seed and inspect the fake from tests. Never reachable through a Binance path.
+
+Errors here are `{"error": "..."}` with 400 or 404, so they can never be mistaken for a Binance answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from mockserver.accounts import SeedError
+from mockserver.edge import CONTROL_PREFIX, json_response, mock_state
+from mockserver.keys import KeySpecError
+
+control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
+
+
+class ControlError(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@control.errorhandler(ControlError)
+def _control_error(exc: ControlError) -> Response:
+    return json_response({"error": str(exc)}, exc.status)
+
+
+def json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True) if request.get_data() else {}
+    if not isinstance(body, dict):
+        raise ControlError("the request body must be a JSON object")
+    return body
+
+
+def _integer(body: dict[str, Any], name: str) -> int | None:
+    value = body.get(name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63):
+        raise ControlError(f"{name} must be an integer (milliseconds) or null")
+    return value
+
+
+@control.post("/keys")
+def register_key() -> Response:
+    try:
+        minted = mock_state().exchange.register_key(json_object())
+    except KeySpecError as exc:
+        raise ControlError(str(exc)) from None
+    return json_response(minted.answer())
+
+
+@control.get("/keys")
+def list_keys() -> Response:
+    return json_response([key.describe() for key in mock_state().exchange.keys()])
+
+
+@control.get("/accounts/<account_id>")
+def read_account(account_id: str) -> Response:
+    described = mock_state().exchange.describe_account(account_id)
+    if described is None:
+        raise ControlError(f"no account {account_id!r}", 404)
+    return json_response(described)
+
+
+@control.put("/accounts/<account_id>")
+def seed_account(account_id: str) -> Response:
+    body = json_object()
+    if "symbols" in body:
+        raise ControlError("seed symbols with PUT /__mock__/accounts/<account>/symbols/<symbol>")
+    try:
+        return json_response(mock_state().exchange.seed_account(account_id, body))
+    except SeedError as exc:
+        raise ControlError(str(exc)) from None
+
+
+@control.put("/accounts/<account_id>/symbols/<symbol>")
+def seed_symbol(account_id: str, symbol: str) -> Response:
+    exchange = mock_state().exchange
+    if symbol not in exchange.catalogue:
+        raise ControlError(f"{symbol!r} is not in the symbol catalogue", 404)
+    try:
+        return json_response(exchange.seed_symbol(account_id, symbol, json_object()))
+    except SeedError as exc:
+        raise ControlError(str(exc)) from None
+
+
+@control.get("/journal")
+def read_journal() -> Response:
+    raw_limit = request.args.get("limit")
+    limit = None
+    if raw_limit is not None:
+        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1_000_000:
+            raise ControlError("limit must be a positive integer")
+        limit = int(raw_limit)
+    return json_response(mock_state().journal.entries(limit))
+
+
+@control.delete("/journal")
+def clear_journal() -> Response:
+    mock_state().journal.clear()
+    return json_response({})
+
+
+def _clock_answer() -> Response:
+    clock = mock_state().clock
+    return json_response({"serverTime": clock.now_ms(), "offsetMs": clock.offset_ms, "frozenAtMs": clock.frozen_at_ms})
+
+
+@control.get("/clock")
+def read_clock() -> Response:
+    return _clock_answer()
+
+
+@control.put("/clock")
+def set_clock() -> Response:
+    body = json_object()
+    unknown = set(body) - {"offsetMs", "frozenAtMs"}
+    if unknown:
+        raise ControlError(f"unknown clock fields: {', '.join(sorted(unknown))}")
+    offset = _integer(body, "offsetMs")
+    frozen = _integer(body, "frozenAtMs")
+    # "frozenAtMs": null unfreezes; leaving it out keeps the clock as it is.
+    mock_state().clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze="frozenAtMs" in body and frozen is None)
+    return _clock_answer()
+
+
+@control.post("/reset")
+def reset() -> Response:
+    mock_state().reset()
+    return json_response({})
+
+
+@control.route("/<path:unknown>", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def unknown_control_call(unknown: str) -> Response:
+    raise ControlError(f"no control call /__mock__/{unknown}", 404)

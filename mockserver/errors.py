@@ -1,0 +1,125 @@
+"""The catalogue of every Binance error the fake can answer with.
+
+Messages are part of the wire contract: clients match on them (ccxt matches the -4046 text), so each one is
+copied byte for byte from Binance's USDⓈ-M error-code page or from a captured fapi response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """One Binance error as it goes on the wire: HTTP status, Binance code and message."""
+
+    http_status: int
+    code: int
+    msg: str
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "msg": self.msg}
+
+
+class BinanceRejection(Exception):
+    """A request rejected with a catalogue error; `explanation` and `detail` go to the journal only."""
+
+    def __init__(self, spec: ErrorSpec, explanation: str = "", detail: dict[str, Any] | None = None) -> None:
+        super().__init__(spec.msg)
+        self.spec = spec
+        self.explanation = explanation or spec.msg
+        self.detail: dict[str, Any] = detail or {}
+        self.headers: dict[str, str] = {}  # extra response headers, e.g. Retry-After on 429/418
+        self.used_weight: int | None = None  # set when the rate limiter refused before counting
+
+
+@dataclass
+class Outcome:
+    """What the journal records about how a request ended."""
+
+    http_status: int
+    code: int | None
+    explanation: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+# --- security and request-format errors (the gate) ---
+API_KEY_FORMAT_INVALID = ErrorSpec(401, -2014, "API-key format invalid.")
+# Observed fapi wording since 2022 has no trailing period, unlike the docs page.
+REJECTED_API_KEY = ErrorSpec(401, -2015, "Invalid API-key, IP, or permissions for action")
+DUPLICATE_PARAMETER = ErrorSpec(400, -1101, "Duplicate values for a parameter detected.")
+ILLEGAL_CHARACTERS = ErrorSpec(400, -1100, "Illegal characters found in a parameter.")
+TIMESTAMP_AHEAD = ErrorSpec(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.")
+TIMESTAMP_OUTSIDE_RECV_WINDOW = ErrorSpec(400, -1021, "Timestamp for this request is outside of the recvWindow.")
+INVALID_SIGNATURE = ErrorSpec(400, -1022, "Signature for this request is not valid.")
+INVALID_SYMBOL = ErrorSpec(400, -1121, "Invalid symbol.")
+
+
+def mandatory_parameter(name: str) -> ErrorSpec:
+    # fapi lowercases the parameter name in this message ('margintype'), unlike spot.
+    return ErrorSpec(400, -1102, f"Mandatory parameter '{name.lower()}' was not sent, was empty/null, or malformed.")
+
+
+def invalid_parameter(name: str) -> ErrorSpec:
+    return ErrorSpec(400, -1130, f"Data sent for parameter '{name}' is not valid.")
+
+
+# --- POST /fapi/v1/marginType ---
+NO_NEED_TO_CHANGE_MARGIN_TYPE = ErrorSpec(400, -4046, "No need to change margin type.")
+OPEN_ORDERS_EXIST = ErrorSpec(400, -4047, "Margin type cannot be changed if there exists open orders.")
+POSITION_EXISTS = ErrorSpec(400, -4048, "Margin type cannot be changed if there exists position.")
+ISOLATED_UNDER_MULTI_ASSETS = ErrorSpec(
+    400, -4168, "Unable to adjust to isolated-margin mode under the Multi-Assets mode."
+)
+
+# --- POST /fapi/v1/multiAssetsMargin ---
+MULTI_ASSETS_WITH_ISOLATED_SYMBOLS = ErrorSpec(
+    400, -4167, "Unable to adjust to Multi-Assets mode with symbols of USDⓈ-M Futures under isolated-margin mode."
+)
+ASSET_MODE_ALREADY_SET = ErrorSpec(
+    400, -4171, "Adjusted asset mode is currently set and does not need to be adjusted repeatedly."
+)
+
+
+# --- rate limits ---
+def too_many_requests(ip: str, limit: int) -> ErrorSpec:
+    return ErrorSpec(
+        429,
+        -1003,
+        f"Too many requests; current limit of IP({ip}) is {limit} requests per minute. "
+        "Please use the websocket for live updates to avoid polling the API.",
+    )
+
+
+def ip_banned(ip: str, until_ms: int) -> ErrorSpec:
+    return ErrorSpec(
+        418,
+        -1003,
+        f"Way too many requests; IP({ip}) banned until {until_ms}. "
+        "Please use the websocket for live updates to avoid bans.",
+    )
+
+
+# --- requests the fake cannot route; Binance's own wording is unknown, these are the fake's ---
+def unknown_path(path: str) -> ErrorSpec:
+    return ErrorSpec(404, -1000, f"Unknown path {path!r}: the fake serves only the marginType endpoint family.")
+
+
+def method_not_allowed(method: str, path: str) -> ErrorSpec:
+    return ErrorSpec(405, -1000, f"Method {method} is not allowed for {path}.")
+
+
+def body_too_large(limit: int) -> ErrorSpec:
+    return ErrorSpec(413, -1000, f"Request body is larger than {limit} bytes.")
+
+
+# A safety net only: a request that reaches it is a bug in the fake (the fuzz tests look for it).
+UNKNOWN_ERROR = ErrorSpec(500, -1000, "An unknown error occured while processing the request.")
+
+# --- injected faults (503/408 variants of the General Info page) ---
+DISCONNECTED = ErrorSpec(503, -1001, "Internal error; unable to process your request. Please try again.")
+EXECUTION_STATUS_UNKNOWN = ErrorSpec(503, -1000, "Unknown error, please check your request or try again later.")
+BACKEND_TIMEOUT = ErrorSpec(
+    408, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown."
+)

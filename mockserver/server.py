@@ -1,0 +1,137 @@
+"""Serving the fake over a socket with waitress: `ThreadedServer` in a background thread, `serve` in the foreground."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.server import create_server
+from waitress.task import WSGITask
+
+from mockserver.app import create_app
+from mockserver.config import MockConfig
+from mockserver.edge import MOCK_IDENT, STATE_KEY
+from mockserver.state import MockState
+
+# waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
+# byte-faithful fake should too. Everything else waitress writes is already in the case Binance uses.
+_HEADER_CASE_FIXES = ((b"\r\nX-Mbx-Used-Weight-1m:", b"\r\nX-MBX-USED-WEIGHT-1M:"),)
+
+
+class _BinanceHeaderTask(WSGITask):  # type: ignore[misc]
+    def build_response_header(self) -> bytes:
+        header: bytes = super().build_response_header()
+        for waitress_case, binance_case in _HEADER_CASE_FIXES:
+            header = header.replace(waitress_case, binance_case)
+        return header
+
+
+class _BinanceChannel(HTTPChannel):  # type: ignore[misc]
+    task_class = _BinanceHeaderTask
+
+
+DEFAULT_HOST = "127.0.0.1"  # loopback by default: a fake with known keys must not face a network
+DEFAULT_THREADS = 8
+
+
+class ThreadedServer:
+    """The fake on `host:port` (a free port by default) in a daemon thread; a context manager.
+
+    `start()` returns once the socket accepts connections and raises a bind error instead of hanging; `stop()`
+    wakes the event loop at once rather than waiting out waitress's poll timeout.
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        config: MockConfig | None = None,
+        host: str = DEFAULT_HOST,
+        port: int = 0,
+        threads: int = DEFAULT_THREADS,
+    ) -> None:
+        if app is not None and config is not None:
+            raise ValueError("pass an app or a config, not both")
+        self.app = app if app is not None else create_app(config)
+        self.host = host
+        self.port = port
+        self.threads = threads
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def state(self) -> MockState:
+        state: MockState = self.app.extensions[STATE_KEY]
+        return state
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the server is not started")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self, timeout: float = 5.0) -> ThreadedServer:
+        if self._thread is not None:
+            raise RuntimeError("the server is already started")
+        # create_server binds and listens here, in the caller's thread, so a port in use raises OSError now.
+        self._server = create_server(
+            self.app,
+            host=self.host,
+            port=self.port,
+            threads=self.threads,
+            ident=MOCK_IDENT,
+            clear_untrusted_proxy_headers=True,
+        )
+        self._server.channel_class = _BinanceChannel
+        self.port = int(self._server.effective_port)
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name=f"fapi-mock:{self.port}", daemon=True)
+        self._thread.start()
+        self._wait_until_answering(timeout)
+        return self
+
+    def _wait_until_answering(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection((self.host, self.port), timeout=max(timeout, 0.05)):
+                    return
+            except OSError:
+                if time.monotonic() >= deadline:
+                    self.stop()
+                    raise TimeoutError(f"the fake did not answer on {self.host}:{self.port} within {timeout} s") from None
+                time.sleep(0.005)
+
+    def _serve(self) -> None:
+        server = self._server
+        while not self._stopping.is_set():
+            server.asyncore.loop(timeout=30.0, map=server._map, count=1)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        if self._thread is None:
+            return
+        server = self._server
+        self._stopping.set()
+        server.pull_trigger()  # wake the poll() so the loop sees the flag now
+        self._thread.join(timeout)
+        server.close()
+        for channel in list(server._map.values()):
+            channel.close()
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
+        self._thread = None
+        self._server = None
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

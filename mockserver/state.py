@@ -1,0 +1,46 @@
+"""Everything one fake holds, built from a MockConfig; `reset()` rebuilds it from the same configuration."""
+
+from __future__ import annotations
+
+from mockserver.catalogue import SymbolCatalogue
+from mockserver.config import ConfigError, MockConfig
+from mockserver.exchange import Exchange
+from mockserver.journal import Journal
+from mockserver.keys import ApiKey, KeySpecError, build_key
+from mockserver.ratelimit import RateLimiter
+
+
+def _configured_keys(config: MockConfig) -> list[ApiKey]:
+    keys = []
+    for index, spec in enumerate(config.keys):
+        try:
+            keys.append(build_key(spec).key)
+        except KeySpecError as exc:
+            raise ConfigError(f"key #{index + 1}: {exc}") from None
+    return keys
+
+
+class MockState:
+    def __init__(self, config: MockConfig) -> None:
+        if not 1 <= config.recv_window_max <= 2**63 - 1:
+            raise ConfigError("recv_window_max must be a positive integer")
+        if config.weight_limit is not None and config.weight_limit < 1:
+            raise ConfigError("weight_limit must be a positive integer, or None to switch the limit off")
+        self.config = config
+        self.clock = config.clock
+        # Keys are minted once: a reset must give tests back the same configured keys, not fresh ones.
+        self.exchange = Exchange(config.catalogue or SymbolCatalogue(), _configured_keys(config))
+        try:
+            for account_id, spec in config.accounts.items():
+                self.exchange.seed_account(account_id, spec)
+        except ValueError as exc:
+            raise ConfigError(f"accounts: {exc}") from None
+        self.exchange.remember_as_initial()
+        self.journal = Journal(config.journal_size)
+        self.rate_limiter = RateLimiter(self.clock, config.weight_limit)
+
+    def reset(self) -> None:
+        self.exchange.reset()
+        self.journal.clear()
+        self.rate_limiter.reset()
+        self.clock.reset()
