@@ -58,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback only)")
-    parser.add_argument("--port", type=_non_negative, default=8080, help="port; 0 picks a free one (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=_non_negative, default=8080, help="port; 0 picks a free one (default: %(default)s)"
+    )
     parser.add_argument("--accounts", metavar="FILE", help="keys and initial account state, .json or .toml")
     parser.add_argument(
         "--recv-window-max",
@@ -74,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="request weight per IP per minute before 429; 0 switches the limit off (default: %(default)s)",
     )
-    parser.add_argument("--threads", type=_positive, default=DEFAULT_THREADS, help="worker threads (default: %(default)s)")
+    parser.add_argument(
+        "--threads", type=_positive, default=DEFAULT_THREADS, help="worker threads (default: %(default)s)"
+    )
     parser.add_argument(
         "--log-level",
         default="warning",
@@ -105,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"fapi-mock listening on {server.url}", flush=True)
     if args.accounts:
-        keys = server.state.exchange.keys()
+        keys = server.state.exchange.registered_keys()
         print(f"{len(keys)} key(s) from {args.accounts}: " + ", ".join(k.api_key for k in keys), flush=True)
     else:
         print(f"demo account  X-MBX-APIKEY: {DEMO_API_KEY}", flush=True)

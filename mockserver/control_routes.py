@@ -52,7 +52,7 @@ def register_key() -> Response:
 
 @control.get("/keys")
 def list_keys() -> Response:
-    return json_response([key.describe() for key in mock_state().exchange.keys()])
+    return json_response([key.describe() for key in mock_state().exchange.registered_keys()])
 
 
 @control.get("/accounts/<account_id>")

@@ -64,7 +64,7 @@ class Exchange:
         with self._lock:
             return self._keys.get(api_key)
 
-    def keys(self) -> list[ApiKey]:
+    def registered_keys(self) -> list[ApiKey]:
         with self._lock:
             return list(self._keys.values())
 
@@ -137,9 +137,7 @@ class Exchange:
                     errors.POSITION_EXISTS, f"{symbol} has a position of {format(settings.position_amt, 'f')}"
                 )
             if settings.open_orders:
-                raise BinanceRejection(
-                    errors.OPEN_ORDERS_EXIST, f"{symbol} has {settings.open_orders} open order(s)"
-                )
+                raise BinanceRejection(errors.OPEN_ORDERS_EXIST, f"{symbol} has {settings.open_orders} open order(s)")
             account.store(symbol, replace(settings, margin_type=target))
 
     def multi_assets_margin(self, account_id: str) -> bool:

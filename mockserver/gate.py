@@ -106,13 +106,16 @@ def check_parameter_format(request: SignedRequest) -> None:
         raise BinanceRejection(errors.DUPLICATE_PARAMETER, "'signature' appears in both the query string and the body")
     for param in (*request.query_params, *request.body_params):
         if param.name is None or has_illegal_characters(param.name):
-            raise BinanceRejection(errors.ILLEGAL_CHARACTERS, f"a parameter name in the {param.origin.value} is malformed")
+            raise BinanceRejection(
+                errors.ILLEGAL_CHARACTERS, f"a parameter name in the {param.origin.value} is malformed"
+            )
         if param.name == SIGNATURE:
             continue  # the signature value is checked by verification, never for characters
         if param.value is None or has_illegal_characters(param.value):
             raise BinanceRejection(
                 errors.ILLEGAL_CHARACTERS,
-                f"the value of {param.name!r} is malformed percent-encoding, not UTF-8, or has whitespace/control characters",
+                f"the value of {param.name!r} is malformed percent-encoding, not UTF-8, "
+                "or has whitespace or control characters",
             )
 
 
@@ -165,7 +168,8 @@ def check_signature(request: SignedRequest, key: ApiKey, signature: WireParam) -
     if payload is None:
         raise BinanceRejection(
             errors.INVALID_SIGNATURE,
-            f"signature is not the last parameter of the {signature.origin.value}, so the signed string cannot be rebuilt",
+            f"signature is not the last parameter of the {signature.origin.value}, "
+            "so the signed string cannot be rebuilt",
             {"keyType": key.key_type.value},
         )
     if not key.verify(payload, decode_signature_value(signature.raw_value)):

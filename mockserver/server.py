@@ -23,7 +23,7 @@ from mockserver.state import MockState
 _HEADER_CASE_FIXES = ((b"\r\nX-Mbx-Used-Weight-1m:", b"\r\nX-MBX-USED-WEIGHT-1M:"),)
 
 
-class _BinanceHeaderTask(WSGITask):  # type: ignore[misc]
+class _BinanceHeaderTask(WSGITask):
     def build_response_header(self) -> bytes:
         header: bytes = super().build_response_header()
         for waitress_case, binance_case in _HEADER_CASE_FIXES:
@@ -31,7 +31,7 @@ class _BinanceHeaderTask(WSGITask):  # type: ignore[misc]
         return header
 
 
-class _BinanceChannel(HTTPChannel):  # type: ignore[misc]
+class _BinanceChannel(HTTPChannel):
     task_class = _BinanceHeaderTask
 
 
@@ -106,7 +106,9 @@ class ThreadedServer:
             except OSError:
                 if time.monotonic() >= deadline:
                     self.stop()
-                    raise TimeoutError(f"the fake did not answer on {self.host}:{self.port} within {timeout} s") from None
+                    raise TimeoutError(
+                        f"the fake did not answer on {self.host}:{self.port} within {timeout} s"
+                    ) from None
                 time.sleep(0.005)
 
     def _serve(self) -> None:
