@@ -90,7 +90,10 @@ def test_client_vector_with_one_byte_changed_is_rejected(name: str, kind: str, w
 
 
 def test_binance_documentation_hmac_vector() -> None:
-    payload = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&recvWindow=5000&timestamp=1591702613943"
+    payload = (
+        "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC"
+        "&recvWindow=5000&timestamp=1591702613943"
+    )
     expected = "3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9"
     assert hmac_hex(DEMO_SECRET, payload.encode()) == expected
     # The same example, sent to the demo account with the clock at the example's time, passes the gate and fails
