@@ -66,7 +66,8 @@ def _render_rejection(rejection: BinanceRejection) -> Response:
 def _render_http_error(exc: HTTPException) -> Response:
     status = exc.code or 400
     if not is_binance_path(request.path):
-        return json_response({"error": exc.description or exc.name}, status)
+        messages = {404: f"no control call {request.path}", 405: f"{request.method} is not allowed for {request.path}"}
+        return json_response({"error": messages.get(status, exc.description or exc.name)}, status)
     if status == 404:
         spec = errors.unknown_path(request.path)
     elif status == 405:

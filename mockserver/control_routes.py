@@ -129,8 +129,3 @@ def set_clock() -> Response:
 def reset() -> Response:
     mock_state().reset()
     return json_response({})
-
-
-@control.route("/<path:unknown>", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-def unknown_control_call(unknown: str) -> Response:
-    raise ControlError(f"no control call /__mock__/{unknown}", 404)
