@@ -51,8 +51,3 @@ class Clock:
                 self._frozen_at_ms += ms
             else:
                 self._offset_ms += ms
-
-    def reset(self) -> None:
-        with self._lock:
-            self._offset_ms = 0
-            self._frozen_at_ms = None

@@ -28,6 +28,8 @@ class MockState:
             raise ConfigError("weight_limit must be a positive integer, or None to switch the limit off")
         self.config = config
         self.clock = config.clock
+        # A fake built with a frozen or shifted clock returns to exactly that clock on reset.
+        self._initial_clock = (config.clock.offset_ms, config.clock.frozen_at_ms)
         # Keys are minted once: a reset must give tests back the same configured keys, not fresh ones.
         self.exchange = Exchange(config.catalogue or SymbolCatalogue(), _configured_keys(config))
         try:
@@ -43,4 +45,5 @@ class MockState:
         self.exchange.reset()
         self.journal.clear()
         self.rate_limiter.reset()
-        self.clock.reset()
+        offset, frozen = self._initial_clock
+        self.clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze=frozen is None)

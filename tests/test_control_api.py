@@ -162,7 +162,7 @@ def test_reset_restores_configured_state(caller: Caller) -> None:
     assert HMAC_KEY in [k["apiKey"] for k in client.get("/__mock__/keys").json]  # type: ignore[union-attr]
     assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json["symbols"] == {}  # type: ignore[index]
     assert client.get("/__mock__/journal").json == []
-    assert client.get("/fapi/v1/time").json["serverTime"] != 5  # type: ignore[index]
+    assert client.get("/fapi/v1/time").json["serverTime"] == FROZEN_MS  # type: ignore[index]
 
 
 def test_unknown_control_call_and_wrong_method(client: FlaskClient) -> None:
