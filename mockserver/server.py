@@ -39,6 +39,18 @@ DEFAULT_HOST = "127.0.0.1"  # loopback by default: a fake with known keys must n
 DEFAULT_THREADS = 8
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
 class ThreadedServer:
     """The fake on `host:port` (a free port by default) in a daemon thread; a context manager.
 
@@ -80,11 +92,11 @@ class ThreadedServer:
     def start(self, timeout: float = 5.0) -> ThreadedServer:
         if self._thread is not None:
             raise RuntimeError("the server is already started")
-        # create_server binds and listens here, in the caller's thread, so a port in use raises OSError now.
+        # Bind here, in the caller's thread, so a port in use raises OSError now and leaves nothing open behind.
+        listener = _bind(self.host, self.port)
         self._server = create_server(
             self.app,
-            host=self.host,
-            port=self.port,
+            sockets=[listener],
             threads=self.threads,
             ident=MOCK_IDENT,
             clear_untrusted_proxy_headers=True,

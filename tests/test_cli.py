@@ -1,0 +1,148 @@
+"""`python -m mockserver` / `fapi-mock`: help, the demo account, accounts files, clean stop on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockserver import DEMO_API_KEY, DEMO_SECRET
+from mockserver.cli import main
+
+
+@contextmanager
+def running_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("fapi-mock listening on http://127.0.0.1:"), first + process.stderr.read()
+        yield process, first.rsplit(" ", 1)[1].strip()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def signed_margin_type(url: str, api_key: str, secret: str) -> requests.Response:
+    server_time = requests.get(url + "/fapi/v1/time", timeout=5).json()["serverTime"]
+    query = f"symbol=BTCUSDT&marginType=ISOLATED&timestamp={server_time}"
+    signature = hmac.new(secret.encode(), query.encode(), hashlib.sha256).hexdigest()
+    return requests.post(
+        f"{url}/fapi/v1/marginType?{query}&signature={signature}", headers={"X-MBX-APIKEY": api_key}, timeout=5
+    )
+
+
+def test_help_lists_options_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--host", "--port", "--accounts", "--recv-window-max", "--log-level", "--weight-limit"):
+        assert option in text
+    assert "default: 127.0.0.1" in text and "examples:" in text
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_demo_account_serves_and_stops_cleanly(sig: signal.Signals) -> None:
+    with running_cli() as (process, url):
+        assert process.stdout is not None
+        banner = process.stdout.readline() + process.stdout.readline()
+        assert DEMO_API_KEY in banner and DEMO_SECRET in banner
+        response = signed_margin_type(url, DEMO_API_KEY, DEMO_SECRET)
+        assert (response.status_code, response.json()) == (200, {"code": 200, "msg": "success"})
+        process.send_signal(sig)
+        assert process.wait(timeout=10) == 0
+        assert "fapi-mock stopped" in process.stdout.read()
+
+
+def test_accounts_file_in_toml(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(
+        '[[keys]]\ntype = "HMAC"\napiKey = "aliceKey"\nsecret = "aliceSecret"\naccount = "alice"\n\n'
+        '[accounts.alice.symbols.BTCUSDT]\nmarginType = "ISOLATED"\n'
+    )
+    with running_cli("--accounts", str(accounts)) as (process, url):
+        assert process.stdout is not None
+        assert "aliceKey" in process.stdout.readline()
+        response = signed_margin_type(url, "aliceKey", "aliceSecret")
+        assert response.json() == {"code": -4046, "msg": "No need to change margin type."}
+        assert signed_margin_type(url, DEMO_API_KEY, DEMO_SECRET).json()["code"] == -2015  # no demo account
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+
+
+def test_accounts_file_in_json_with_recv_window_max(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.json"
+    accounts.write_text(json.dumps({"keys": [{"apiKey": "bobKey", "secret": "bobSecret"}]}))
+    with running_cli("--accounts", str(accounts), "--recv-window-max", "10000") as (_process, url):
+        server_time = requests.get(url + "/fapi/v1/time", timeout=5).json()["serverTime"]
+        query = f"symbol=BTCUSDT&marginType=ISOLATED&recvWindow=20000&timestamp={server_time}"
+        signature = hmac.new(b"bobSecret", query.encode(), hashlib.sha256).hexdigest()
+        response = requests.post(
+            f"{url}/fapi/v1/marginType?{query}&signature={signature}", headers={"X-MBX-APIKEY": "bobKey"}, timeout=5
+        )
+        assert response.json() == {"code": -1130, "msg": "Data sent for parameter 'recvWindow' is not valid."}
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        ("{not json", ".json", "is not valid json"),
+        ('[[keys]]\ntype = "DSA"\n', ".toml", "key #1: type must be one of"),
+        ('{"keys": [], "extra": 1}', ".json", "unknown top-level entries: extra"),
+        ('{"accounts": {"a": {"symbols": {"NOPE": {}}}}}', ".json", "'NOPE' is not in the symbol catalogue"),
+    ],
+)
+def test_bad_accounts_file_exits_2_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, suffix: str, message: str
+) -> None:
+    accounts = tmp_path / f"accounts{suffix}"
+    accounts.write_text(content)
+    assert main(["--accounts", str(accounts), "--port", "0"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_accounts_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--accounts", "/nonexistent/accounts.json", "--port", "0"]) == 2
+    assert "cannot read accounts file" in capsys.readouterr().err
+
+
+def test_port_in_use_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    with running_cli() as (_process, url):
+        port = url.rsplit(":", 1)[1]
+        assert main(["--port", port]) == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_bad_option_values_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--port", "-1"], ["--recv-window-max", "0"], ["--log-level", "loud"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 2
+    assert "is negative" in capsys.readouterr().err
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).with_name("fapi-mock")
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0 and "usage: fapi-mock" in result.stdout
