@@ -1,0 +1,59 @@
+"""The README's examples run: the curl block against a live fake, the accounts file through the loader."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from mockserver import MockConfig
+from mockserver.server import ThreadedServer
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def block_after(marker: str, language: str) -> str:
+    text = README.read_text("utf-8")
+    match = re.search(re.escape(marker) + r".*?```" + language + r"\n(.*?)```", text, re.DOTALL)
+    assert match, f"no {language} block after {marker!r} in the README"
+    return match.group(1)
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first_block = re.search(r"```sh\n(.*?)```", README.read_text("utf-8"), re.DOTALL)
+    assert first_block is not None
+    commands = [line.split("#")[0].strip() for line in first_block.group(1).splitlines()]
+    assert commands == ["make run", "make test"]
+
+
+@pytest.mark.skipif(not (shutil.which("curl") and shutil.which("openssl")), reason="needs curl and openssl")
+def test_curl_example_against_the_demo_account() -> None:
+    script = block_after('README example "curl-demo"', "sh")
+    expected = block_after("\nprints\n", "")
+    with ThreadedServer(config=MockConfig.demo()) as server:
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
+            env={**os.environ, "BASE": server.url},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+
+
+def test_accounts_file_example_loads(tmp_path: Path) -> None:
+    example = block_after("An accounts file", "toml")
+    tomllib.loads(example)
+    path = tmp_path / "accounts.toml"
+    path.write_text(example)
+    with ThreadedServer(config=MockConfig.from_accounts_file(path)) as server:
+        account = server.state.exchange.describe_account("alice")
+    assert account is not None and account["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"
+    assert {k.api_key for k in server.state.exchange.registered_keys()} == {"aliceKey", "aliceEd"}
