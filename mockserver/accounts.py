@@ -88,6 +88,8 @@ class Account:
     account_id: str
     multi_assets_margin: bool = False
     symbols: dict[str, SymbolSettings] = field(default_factory=dict)
+    # This account's view of server time, so tests sharing one fake can skew "their" clock without cross-talk.
+    clock_offset_ms: int = 0
 
     def settings(self, symbol: str) -> SymbolSettings:
         return self.symbols.get(symbol, SymbolSettings())
@@ -105,5 +107,6 @@ class Account:
         return {
             "account": self.account_id,
             "multiAssetsMargin": self.multi_assets_margin,
+            "clockOffsetMs": self.clock_offset_ms,
             "symbols": {name: s.describe() for name, s in sorted(self.symbols.items())},
         }

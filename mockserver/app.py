@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -11,6 +13,9 @@ from mockserver import errors
 from mockserver.config import MockConfig
 from mockserver.control_routes import control
 from mockserver.edge import (
+    DROP_ENVIRON_KEY,
+    FAULT_HEADER,
+    IN_PROCESS_ENVIRON_KEY,
     STATE_KEY,
     WEIGHT_HEADER,
     binance_error_response,
@@ -25,6 +30,7 @@ from mockserver.edge import (
 )
 from mockserver.errors import BinanceRejection
 from mockserver.fapi_routes import fapi
+from mockserver.faults import Fault, FaultKind
 from mockserver.ratelimit import endpoint_weight
 from mockserver.state import MockState
 
@@ -47,14 +53,37 @@ def create_app(config: MockConfig | None = None) -> Flask:
     return app
 
 
-def _admit_binance_call() -> None:
+def _admit_binance_call() -> Response | None:
     """Rate limit first (as Binance does), then the body cap; both answer before any parameter is read."""
     if not is_binance_path(request.path):
-        return
+        return None
     state = mock_state()
     record = call_record()
     record.used_weight = state.rate_limiter.admit(client_ip(), endpoint_weight(request.method, request.path))
     record.raw_body = read_body(state.config.max_body_bytes)
+    fault = state.faults.draw(request.method, request.path, state.account_of(request.headers.get("X-MBX-APIKEY")))
+    if fault is None:
+        return None
+    record.fault = fault
+    if fault.kind is FaultKind.DELAY:
+        if not request.environ.get(IN_PROCESS_ENVIRON_KEY):
+            time.sleep(fault.delay_ms / 1000)
+        return None
+    # A fault that is not applied answers now, instead of the endpoint; an applied one replaces the real answer.
+    return None if fault.applied else _fault_response(fault)
+
+
+def _fault_response(fault: Fault) -> Response:
+    if fault.kind is FaultKind.DROP:
+        # Only Flask's own test client ever sees this body: waitress and the responses bridge drop the connection.
+        request.environ[DROP_ENVIRON_KEY] = True
+        response = json_response({"code": -1000, "msg": "The connection was dropped by an injected fault."}, 503)
+    else:
+        answer = fault.answer
+        assert answer is not None
+        response = binance_error_response(answer)
+    response.headers[FAULT_HEADER] = fault.kind.value
+    return response
 
 
 def _render_rejection(rejection: BinanceRejection) -> Response:
@@ -91,9 +120,29 @@ def _finish_binance_call(response: Response) -> Response:
     used = record.used_weight
     if rejection is not None and rejection.used_weight is not None:
         used = rejection.used_weight
+    fault = record.fault
+    if fault is not None:
+        record.extra["fault"] = fault.describe()
+        if fault.applied and fault.kind is not FaultKind.DELAY:
+            # Executed for real; the caller is told something else. The journal keeps what really happened.
+            record.extra["fault"].update(realStatus=response.status_code, realCode=_answer_code(response))
+            response = _fault_response(fault)
+        elif fault.kind is FaultKind.DELAY:
+            response.headers[FAULT_HEADER] = f"delay; delayMs={fault.delay_ms}"
+        if fault.kind is not FaultKind.DELAY:
+            code = fault.answer.code if fault.answer is not None else None
+            record.extra.update(code=code, explanation=f"injected fault: {fault.kind.value}")
     response.headers[WEIGHT_HEADER] = str(used)
     signed_request()  # parse for the journal even when the endpoint never read its parameters
     entry = journal_entry(response, record, state.clock.now_ms())
     state.journal.record(entry)
     log.info("%s %s -> %s %s", entry["method"], entry["path"], entry["status"], entry["code"] or "")
     return response
+
+
+def _answer_code(response: Response) -> int | None:
+    try:
+        code = json.loads(response.get_data()).get("code")
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, int) else None

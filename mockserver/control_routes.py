@@ -11,6 +11,7 @@ from flask import Blueprint, Response, request
 
 from mockserver.accounts import SeedError
 from mockserver.edge import CONTROL_PREFIX, json_response, mock_state
+from mockserver.faults import FaultSpecError
 from mockserver.keys import KeySpecError
 
 control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
@@ -123,6 +124,27 @@ def set_clock() -> Response:
     # "frozenAtMs": null unfreezes; leaving it out keeps the clock as it is.
     mock_state().clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze="frozenAtMs" in body and frozen is None)
     return _clock_answer()
+
+
+@control.post("/faults")
+def add_fault() -> Response:
+    try:
+        rule = mock_state().faults.add(json_object())
+    except FaultSpecError as exc:
+        raise ControlError(str(exc)) from None
+    return json_response(rule.describe())
+
+
+@control.get("/faults")
+def list_faults() -> Response:
+    return json_response(mock_state().faults.rules())
+
+
+@control.delete("/faults")
+def clear_faults() -> Response:
+    """Clear every fault, or with `?account=` only that account's."""
+    mock_state().faults.clear(request.args.get("account"))
+    return json_response({})
 
 
 @control.post("/reset")

@@ -14,6 +14,7 @@ from flask import Response, current_app, g, request
 
 from mockserver import errors
 from mockserver.errors import BinanceRejection, ErrorSpec
+from mockserver.faults import Fault
 from mockserver.gate import SignedRequest
 from mockserver.params import WireParam
 from mockserver.state import MockState
@@ -22,6 +23,11 @@ STATE_KEY = "fapi_mock"
 CONTROL_PREFIX = "/__mock__"
 WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M"
 BODY_METHODS = frozenset({"POST", "PUT", "DELETE"})
+# Set by the in-process `responses` bridge: delays are not slept, they become timeouts when they pass the caller's.
+IN_PROCESS_ENVIRON_KEY = "fapi_mock.in_process"
+# Read by the waitress task: the connection is closed with nothing written.
+DROP_ENVIRON_KEY = "fapi_mock.drop_connection"
+FAULT_HEADER = "X-Mock-Fault"
 
 
 def _package_ident() -> str:
@@ -59,6 +65,7 @@ class CallRecord:
     used_weight: int = 0
     signed: SignedRequest | None = None
     rejection: BinanceRejection | None = None
+    fault: Fault | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

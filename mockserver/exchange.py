@@ -17,6 +17,8 @@ from mockserver.catalogue import SymbolCatalogue
 from mockserver.errors import BinanceRejection
 from mockserver.keys import ApiKey, MintedKey, build_key
 
+MAX_CLOCK_OFFSET_MS = 10 * 365 * 24 * 3600 * 1000
+
 
 class Exchange:
     def __init__(self, catalogue: SymbolCatalogue, keys: Iterable[ApiKey] = ()) -> None:
@@ -45,7 +47,7 @@ class Exchange:
     def _copy_accounts(self) -> dict[str, Account]:
         # SymbolSettings are frozen, so copying each account's dict is a deep enough copy.
         return {
-            account_id: Account(account_id, account.multi_assets_margin, dict(account.symbols))
+            account_id: Account(account_id, account.multi_assets_margin, dict(account.symbols), account.clock_offset_ms)
             for account_id, account in self._accounts.items()
         }
 
@@ -79,15 +81,22 @@ class Exchange:
             return None if account is None else account.describe()
 
     def seed_account(self, account_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-        """Apply `{"multiAssetsMargin"?, "symbols"?}`; validated fully before anything changes."""
+        """Apply `{"multiAssetsMargin"?, "clockOffsetMs"?, "symbols"?}`; validated fully before anything changes."""
         if not isinstance(spec, Mapping):
             raise SeedError("an account must be a JSON object")
-        unknown = set(spec) - {"multiAssetsMargin", "symbols"}
+        unknown = set(spec) - {"multiAssetsMargin", "clockOffsetMs", "symbols"}
         if unknown:
             raise SeedError(f"unknown account fields: {', '.join(sorted(unknown))}")
         multi_assets = spec.get("multiAssetsMargin")
         if multi_assets is not None and not isinstance(multi_assets, bool):
             raise SeedError("multiAssetsMargin must be true or false")
+        clock_offset = spec.get("clockOffsetMs")
+        if clock_offset is not None and (
+            isinstance(clock_offset, bool)
+            or not isinstance(clock_offset, int)
+            or abs(clock_offset) > MAX_CLOCK_OFFSET_MS
+        ):
+            raise SeedError(f"clockOffsetMs must be an integer of at most {MAX_CLOCK_OFFSET_MS} ms either way")
         symbols = spec.get("symbols", {})
         if not isinstance(symbols, Mapping):
             raise SeedError("symbols must be an object keyed by symbol")
@@ -97,6 +106,8 @@ class Exchange:
             self._accounts[account_id] = account
             if multi_assets is not None:
                 account.multi_assets_margin = multi_assets
+            if clock_offset is not None:
+                account.clock_offset_ms = clock_offset
             for name, settings in staged.items():
                 account.store(name, settings)
             return account.describe()
@@ -139,6 +150,11 @@ class Exchange:
             if settings.open_orders:
                 raise BinanceRejection(errors.OPEN_ORDERS_EXIST, f"{symbol} has {settings.open_orders} open order(s)")
             account.store(symbol, replace(settings, margin_type=target))
+
+    def clock_offset_ms(self, account_id: str) -> int:
+        with self._lock:
+            account = self._accounts.get(account_id)
+            return 0 if account is None else account.clock_offset_ms
 
     def multi_assets_margin(self, account_id: str) -> bool:
         with self._lock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from mockserver import errors
 from mockserver.accounts import MarginType, SymbolSettings
@@ -25,7 +25,7 @@ def authorize(permission: Permission) -> AuthorizedCall:
         signed_request(),
         permission,
         state.exchange.find_key,
-        state.clock.now_ms(),
+        lambda key: state.server_time_ms(key.account),
         state.config.recv_window_max,
     )
 
@@ -54,7 +54,9 @@ def ping() -> Response:
 
 @fapi.get("/fapi/v1/time")
 def server_time() -> Response:
-    return json_response({"serverTime": mock_state().clock.now_ms()})
+    # Clients send their key header on every call of a session; an account with a clock offset sees its own time.
+    state = mock_state()
+    return json_response({"serverTime": state.server_time_ms(state.account_of(request.headers.get("X-MBX-APIKEY")))})
 
 
 @fapi.get("/fapi/v1/exchangeInfo")

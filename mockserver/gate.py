@@ -184,10 +184,13 @@ def pass_gate(
     request: SignedRequest,
     permission: Permission,
     find_key: Callable[[str], ApiKey | None],
-    server_time_ms: int,
+    server_time_ms: Callable[[ApiKey], int],
     recv_window_max: int = MAX_RECV_WINDOW,
 ) -> AuthorizedCall:
-    """Run checks 1-10 in Binance's order; raises the first failure as a BinanceRejection."""
+    """Run checks 1-10 in Binance's order; raises the first failure as a BinanceRejection.
+
+    `server_time_ms` gives the server time as the key's account sees it (accounts may carry a clock offset).
+    """
     key = check_api_key(request, permission, find_key)
     check_parameter_format(request)
     params = request.merged()
@@ -199,7 +202,7 @@ def pass_gate(
     if signature is None or not signature.raw_value:
         raise BinanceRejection(errors.mandatory_parameter(SIGNATURE), "signature is missing or empty")
     recv_window = read_recv_window(params, recv_window_max)
-    check_timing(timestamp, recv_window, server_time_ms)
+    check_timing(timestamp, recv_window, server_time_ms(key))
     check_signature(request, key, signature)
     values = {name: p.value for name, p in params.items() if name != SIGNATURE and p.value is not None}
     return AuthorizedCall(key, values)

@@ -15,7 +15,7 @@ from waitress.task import WSGITask
 
 from mockserver.app import create_app
 from mockserver.config import MockConfig
-from mockserver.edge import MOCK_IDENT, STATE_KEY
+from mockserver.edge import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY
 from mockserver.state import MockState
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
@@ -24,6 +24,14 @@ _HEADER_CASE_FIXES = ((b"\r\nX-Mbx-Used-Weight-1m:", b"\r\nX-MBX-USED-WEIGHT-1M:
 
 
 class _BinanceHeaderTask(WSGITask):
+    def write(self, data: bytes) -> None:
+        # An injected 'drop' fault: write nothing and close, as a connection cut mid-request looks to a client.
+        if self.environ is not None and self.environ.get(DROP_ENVIRON_KEY):
+            self.close_on_finish = True
+            self.content_bytes_written += len(data)  # counted as sent, so waitress does not warn of a short body
+            return
+        super().write(data)
+
     def build_response_header(self) -> bytes:
         header: bytes = super().build_response_header()
         for waitress_case, binance_case in _HEADER_CASE_FIXES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mockserver.catalogue import SymbolCatalogue
 from mockserver.config import ConfigError, MockConfig
 from mockserver.exchange import Exchange
+from mockserver.faults import FaultBook
 from mockserver.journal import Journal
 from mockserver.keys import ApiKey, KeySpecError, build_key
 from mockserver.ratelimit import RateLimiter
@@ -39,11 +40,23 @@ class MockState:
             raise ConfigError(f"accounts: {exc}") from None
         self.exchange.remember_as_initial()
         self.journal = Journal(config.journal_size)
+        self.faults = FaultBook()
         self.rate_limiter = RateLimiter(self.clock, config.weight_limit)
+
+    def server_time_ms(self, account_id: str | None = None) -> int:
+        """Server time, as seen by `account_id` when that account carries a clock offset."""
+        offset = self.exchange.clock_offset_ms(account_id) if account_id is not None else 0
+        return self.clock.now_ms() + offset
+
+    def account_of(self, api_key: str | None) -> str | None:
+        """The account behind an X-MBX-APIKEY header, if it names a registered key."""
+        key = self.exchange.find_key(api_key) if api_key else None
+        return key.account if key is not None else None
 
     def reset(self) -> None:
         self.exchange.reset()
         self.journal.clear()
+        self.faults.clear()
         self.rate_limiter.reset()
         offset, frozen = self._initial_clock
         self.clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze=frozen is None)

@@ -60,6 +60,7 @@ def test_account_read_and_seed(client: FlaskClient) -> None:
     assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json == {
         "account": HMAC_KEY,
         "multiAssetsMargin": False,
+        "clockOffsetMs": 0,
         "symbols": {},
     }
     assert client.put(f"/__mock__/accounts/{HMAC_KEY}", json={"multiAssetsMargin": True}).status_code == 200
@@ -70,6 +71,7 @@ def test_account_read_and_seed(client: FlaskClient) -> None:
     assert seeded == {
         "account": HMAC_KEY,
         "multiAssetsMargin": True,
+        "clockOffsetMs": 0,
         "symbols": {"BTCUSDT": {"marginType": "ISOLATED", "positionAmt": "-0.25", "openOrders": 2, "leverage": 50}},
     }
 

@@ -199,6 +199,7 @@ def test_change_margin_type_then_repeat(
     assert server.state.exchange.describe_account(creds.api_key) == {
         "account": creds.api_key,
         "multiAssetsMargin": False,
+        "clockOffsetMs": 0,
         "symbols": {SYMBOL: {"marginType": "ISOLATED", "positionAmt": "0", "openOrders": 0, "leverage": 20}},
     }
 

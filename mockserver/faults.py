@@ -1,0 +1,195 @@
+"""Faults as data: what the fake does instead of (or after) answering, for the next N calls or by chance.
+
+Kinds, each modelled on a failure Binance documents for USDⓈ-M:
+- `delay`: answer late (`delayMs`); in process, a delay past the caller's timeout raises `requests.ReadTimeout`.
+- `disconnected`: 503 -1001 "Internal error; ..."; the request is NOT applied.
+- `unknown`: 503 "Unknown error, ..."; the request IS applied first (execution status unknown to the caller).
+- `timeout`: 408 -1007; `applied` chooses whether the change went through (default: not).
+- `drop`: the connection closes with no answer; `applied` as above.
+Faults can be scoped to one account so tests sharing a server never trip over each other's faults.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver import errors
+from mockserver.errors import ErrorSpec
+
+MAX_DELAY_MS = 120_000
+
+
+class FaultKind(enum.StrEnum):
+    DELAY = "delay"
+    DISCONNECTED = "disconnected"
+    UNKNOWN = "unknown"
+    TIMEOUT = "timeout"
+    DROP = "drop"
+
+
+_ANSWERS: dict[FaultKind, ErrorSpec] = {
+    FaultKind.DISCONNECTED: errors.DISCONNECTED,
+    FaultKind.UNKNOWN: errors.EXECUTION_STATUS_UNKNOWN,
+    FaultKind.TIMEOUT: errors.BACKEND_TIMEOUT,
+}
+
+
+class FaultSpecError(ValueError):
+    """A fault description the control API cannot install."""
+
+
+@dataclass
+class FaultRule:
+    kind: FaultKind
+    path: str
+    method: str | None = None
+    account: str | None = None
+    remaining: int | None = 1  # None: until cleared (with a probability)
+    probability: float = 1.0
+    delay_ms: int = 0
+    applied: bool = False
+    seed: int | None = None
+    rule_id: int = 0
+    _random: random.Random = field(default_factory=random.Random, repr=False)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.rule_id,
+            "kind": self.kind.value,
+            "path": self.path,
+            "method": self.method,
+            "account": self.account,
+            "remaining": self.remaining,
+            "probability": self.probability,
+            "delayMs": self.delay_ms,
+            "applied": self.applied,
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault drawn for one request."""
+
+    kind: FaultKind
+    applied: bool
+    delay_ms: int = 0
+    rule_id: int = 0
+
+    @property
+    def answer(self) -> ErrorSpec | None:
+        """The Binance answer that replaces the real one; None for a delay (real answer) or a drop (no answer)."""
+        return _ANSWERS.get(self.kind)
+
+    def describe(self) -> dict[str, Any]:
+        described: dict[str, Any] = {"kind": self.kind.value, "applied": self.applied, "rule": self.rule_id}
+        if self.kind is FaultKind.DELAY:
+            described["delayMs"] = self.delay_ms
+        return described
+
+
+def _number(spec: Mapping[str, Any], name: str, kind: type, low: float, high: float) -> Any:
+    value = spec.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
+        raise FaultSpecError(f"{name} must be a number from {low} to {high}")
+    if not low <= value <= high:
+        raise FaultSpecError(f"{name} must be from {low} to {high}")
+    return value
+
+
+def build_rule(spec: Mapping[str, Any]) -> FaultRule:
+    """`{"kind","path","method"?,"account"?,"count"?,"probability"?,"seed"?,"delayMs"?,"applied"?}` → a rule."""
+    if not isinstance(spec, Mapping):
+        raise FaultSpecError("a fault must be a JSON object")
+    unknown = set(spec) - {"kind", "path", "method", "account", "count", "probability", "seed", "delayMs", "applied"}
+    if unknown:
+        raise FaultSpecError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+    try:
+        kind = FaultKind(str(spec.get("kind")))
+    except ValueError:
+        raise FaultSpecError(f"kind must be one of {', '.join(k.value for k in FaultKind)}") from None
+    path = spec.get("path")
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("/__mock__"):
+        raise FaultSpecError("path must be a Binance path such as /fapi/v1/marginType")
+    method = spec.get("method")
+    if method is not None and (not isinstance(method, str) or not method.isalpha()):
+        raise FaultSpecError("method must be an HTTP method such as POST")
+    account = spec.get("account")
+    if account is not None and (not isinstance(account, str) or not account):
+        raise FaultSpecError("account must be a non-empty string")
+    count = _number(spec, "count", int, 1, 1_000_000)
+    probability = _number(spec, "probability", float, 0.0, 1.0)
+    if count is None and probability is None:
+        count = 1
+    seed = _number(spec, "seed", int, -(2**63), 2**63 - 1)
+    delay_ms = _number(spec, "delayMs", int, 0, MAX_DELAY_MS)
+    if kind is FaultKind.DELAY and delay_ms is None:
+        raise FaultSpecError("a delay fault needs delayMs")
+    applied = spec.get("applied")
+    if applied is not None and not isinstance(applied, bool):
+        raise FaultSpecError("applied must be true or false")
+    if kind is FaultKind.UNKNOWN and applied is False:
+        raise FaultSpecError("an 'unknown' fault is the applied-then-failed case; use 'disconnected' for not applied")
+    if kind is FaultKind.DISCONNECTED and applied:
+        raise FaultSpecError("a 'disconnected' fault is never applied; use 'unknown' for applied-then-failed")
+    return FaultRule(
+        kind=kind,
+        path=path,
+        method=method.upper() if method else None,
+        account=account,
+        remaining=count,
+        probability=1.0 if probability is None else float(probability),
+        delay_ms=delay_ms or 0,
+        # A delay still answers for real, so the change is applied; 'unknown' is applied by definition.
+        applied=kind in (FaultKind.DELAY, FaultKind.UNKNOWN) or bool(applied),
+        seed=seed,
+        _random=random.Random(seed),
+    )
+
+
+class FaultBook:
+    """The installed rules; the first rule that matches a request and fires gives its fault."""
+
+    def __init__(self) -> None:
+        self._rules: list[FaultRule] = []
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    def add(self, spec: Mapping[str, Any]) -> FaultRule:
+        rule = build_rule(spec)
+        with self._lock:
+            rule.rule_id = self._next_id
+            self._next_id += 1
+            self._rules.append(rule)
+        return rule
+
+    def rules(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [rule.describe() for rule in self._rules]
+
+    def clear(self, account: str | None = None) -> None:
+        with self._lock:
+            self._rules = [r for r in self._rules if account is not None and r.account != account]
+
+    def draw(self, method: str, path: str, account: str | None) -> Fault | None:
+        with self._lock:
+            for rule in self._rules:
+                if rule.path != path or (rule.method and rule.method != method):
+                    continue
+                if rule.account is not None and rule.account != account:
+                    continue
+                if rule.probability < 1.0 and rule._random.random() >= rule.probability:
+                    continue
+                if rule.remaining is not None:
+                    rule.remaining -= 1
+                    if rule.remaining == 0:
+                        self._rules.remove(rule)
+                return Fault(rule.kind, rule.applied, rule.delay_ms, rule.rule_id)
+        return None

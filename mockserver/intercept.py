@@ -1,0 +1,152 @@
+"""In-process interception: `requests` calls to Binance's futures hosts answered by the fake's Flask app, no socket.
+
+The routes go into a `responses.RequestsMock` that the caller passes in, or into one this module creates and scopes
+to the `with` block. `responses`' module-level default mock is never touched, passthrough is never changed in a
+mock the caller owns, and everything registered is removed on exit (moto's global takeover of `responses`, its
+issues #3264 and #1026, is the pitfall this avoids).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+import responses
+from flask import Flask
+from requests.adapters import HTTPAdapter
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from mockserver.app import create_app
+from mockserver.config import MockConfig
+from mockserver.edge import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY, STATE_KEY
+from mockserver.state import MockState
+
+# Production, the old testnet and the demo ("new testnet") REST hosts of USDⓈ-M futures.
+BINANCE_FUTURES_BASE_URLS = (
+    "https://fapi.binance.com",
+    "https://testnet.binancefuture.com",
+    "https://demo-fapi.binance.com",
+)
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+_DELAY = re.compile(r"delay; delayMs=(\d+)")
+
+
+def _read_timeout(timeout: Any) -> float | None:
+    if isinstance(timeout, tuple):
+        timeout = timeout[1] if len(timeout) > 1 else timeout[0]
+    return float(timeout) if isinstance(timeout, (int, float)) else None
+
+
+class BinanceInterceptor:
+    """Answers `requests` calls to the Binance futures hosts (and any `base_urls` given) with the fake's app.
+
+    >>> with BinanceInterceptor() as fake:
+    ...     requests.get("https://fapi.binance.com/fapi/v1/ping").json()
+    {}
+    """
+
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        config: MockConfig | None = None,
+        base_urls: Iterable[str] = (),
+        mock: responses.RequestsMock | None = None,
+        client_ip: str = "127.0.0.1",
+    ) -> None:
+        if app is not None and config is not None:
+            raise ValueError("pass an app or a config, not both")
+        self.app = app if app is not None else create_app(config)
+        self.base_urls = tuple(dict.fromkeys([*BINANCE_FUTURES_BASE_URLS, *(u.rstrip("/") for u in base_urls)]))
+        self.client_ip = client_ip
+        self._given_mock = mock
+        self.mock: responses.RequestsMock | None = None
+        self._registered: list[responses.BaseResponse] = []
+
+    @property
+    def state(self) -> MockState:
+        state: MockState = self.app.extensions[STATE_KEY]
+        return state
+
+    @property
+    def url(self) -> str:
+        """The base URL clients should use: Binance's production futures host, answered by the fake."""
+        return self.base_urls[0]
+
+    def start(self) -> BinanceInterceptor:
+        if self.mock is not None:
+            raise RuntimeError("the interceptor is already started")
+        if self._given_mock is not None:
+            self.mock = self._given_mock
+        else:
+            # Unmatched calls go on to whatever `requests` did before this scope: the network, or a mock the
+            # caller started earlier. That is what "other hosts untouched" means here.
+            self.mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send)
+            self.mock.add_passthru(re.compile(".*"))
+            self.mock.start()
+        for base_url in self.base_urls:
+            pattern = re.compile(re.escape(base_url) + r"(?:[/?#].*)?\Z")
+            for method in METHODS:
+                registered = self.mock.add_callback(method, pattern, callback=self._answer, content_type=None)
+                self._registered.append(registered)
+        return self
+
+    def stop(self) -> None:
+        if self.mock is None:
+            return
+        if self._given_mock is None:
+            self.mock.stop()
+            self.mock.reset()
+        else:
+            for registered in self._registered:
+                self.mock.remove(registered)
+        self._registered.clear()
+        self.mock = None
+
+    def __enter__(self) -> BinanceInterceptor:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _answer(self, request: requests.PreparedRequest) -> Any:
+        url = urlsplit(str(request.url))
+        base = next(b for b in self.base_urls if str(request.url).startswith(b))
+        prefix = urlsplit(base).path
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        environ = EnvironBuilder(
+            path=url.path[len(prefix) :] or "/",
+            base_url=f"{url.scheme}://{url.netloc}",
+            method=str(request.method),
+            headers=list(request.headers.items()),
+            data=body or b"",
+            environ_overrides={
+                # The raw query string, still percent-encoded: the signature was computed over these bytes.
+                "QUERY_STRING": url.query,
+                "REMOTE_ADDR": self.client_ip,
+                IN_PROCESS_ENVIRON_KEY: True,
+            },
+        ).get_environ()
+        app_iter, status, headers = run_wsgi_app(self.app, environ, buffered=True)
+        try:
+            content = b"".join(app_iter)
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close is not None:
+                close()
+        fault = headers.get(FAULT_HEADER, "")
+        if fault == "drop":
+            return requests.ConnectionError("Connection aborted: dropped by an injected fault", request=request)
+        delay = _DELAY.fullmatch(fault)
+        timeout = _read_timeout(getattr(request, "req_kwargs", {}).get("timeout"))
+        if delay and timeout is not None and int(delay.group(1)) / 1000 >= timeout:
+            return requests.ReadTimeout(f"Read timed out: an injected delay of {delay.group(1)} ms", request=request)
+        return int(status.split(" ", 1)[0]), dict(headers), content
