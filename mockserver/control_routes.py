@@ -94,7 +94,7 @@ def read_journal() -> Response:
         if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1_000_000:
             raise ControlError("limit must be a positive integer")
         limit = int(raw_limit)
-    return json_response(mock_state().journal.entries(limit))
+    return json_response(mock_state().journal.entries(limit, request.args.get("account")))
 
 
 @control.delete("/journal")

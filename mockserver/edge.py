@@ -133,6 +133,7 @@ def journal_entry(response: Response, record: CallRecord, server_time_ms: int) -
         "path": request.path,
         "clientIp": client_ip(),
         "apiKey": request.headers.get("X-MBX-APIKEY"),
+        "account": mock_state().account_of(request.headers.get("X-MBX-APIKEY")),
         "params": [_describe_param(p) for p in (*signed.query_params, *signed.body_params)] if signed else [],
         "status": response.status_code,
         "code": None,

@@ -25,10 +25,12 @@ class Journal:
             entry["seq"] = next(self._sequence)
             self._entries.append(entry)
 
-    def entries(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Newest last; `limit` keeps only the most recent entries."""
+    def entries(self, limit: int | None = None, account: str | None = None) -> list[dict[str, Any]]:
+        """Newest last; `limit` keeps only the most recent entries, `account` only that account's calls."""
         with self._lock:
             entries = list(self._entries)
+        if account is not None:
+            entries = [e for e in entries if e.get("account") == account]
         return entries[-limit:] if limit else entries
 
     def clear(self) -> None:

@@ -1,0 +1,197 @@
+"""pytest plugin (entry point `fapi_mock`): a fake Binance USDⓈ-M futures for every test, live or in process.
+
+Fixtures:
+- `fapi_mock`: a fresh account with fresh keys on one session-wide live fake (`handle.base_url` is a loopback URL).
+  Under pytest-xdist the controller starts the one fake and every worker uses it; accounts keep tests apart.
+- `fapi_mock_inprocess`: a fresh in-process fake answering `requests` calls to the Binance futures hosts, no socket.
+- `fapi_mock_server`: the session's live fake (`.url`, `.control`); `fapi_mock_config`: its MockConfig (override it).
+- `fapi_mock_responses`: return your own `responses.RequestsMock` to have the in-process routes registered into it.
+
+Options: `--fapi-mock-url URL` (or FAPI_MOCK_URL) uses a fake that is already running; `--fapi-mock-strict` (ini
+`fapi_mock_strict`) fails a test whose calls the fake rejected unexpectedly; ini `fapi_mock_key_type` (HMAC, RSA or
+ED25519) and `fapi_mock_weight_limit` (0: off). Per test: `@pytest.mark.fapi_mock(key_type="ED25519", strict=True)`.
+
+This module imports only pytest at load time: everything else loads when a fixture is first used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    import responses
+
+    from mockserver.config import MockConfig
+    from mockserver.handle import Control, MockAccount
+
+URL_ENV = "FAPI_MOCK_URL"
+_WORKER_URL_KEY = "fapi_mock_url"
+_STARTED_SERVER_KEY = pytest.StashKey[Any]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fapi-mock", "fake Binance USDⓈ-M futures")
+    group.addoption("--fapi-mock-url", metavar="URL", help=f"use a running fake (default: ${URL_ENV}, else start one)")
+    group.addoption(
+        "--fapi-mock-strict",
+        action="store_true",
+        default=None,
+        help="fail tests whose calls the fake rejected unexpectedly (ini: fapi_mock_strict)",
+    )
+    parser.addini(
+        "fapi_mock_strict", "fail tests whose calls the fake rejected unexpectedly", type="bool", default=False
+    )
+    parser.addini("fapi_mock_key_type", "key type minted for each test: HMAC, RSA or ED25519", default="HMAC")
+    parser.addini(
+        "fapi_mock_weight_limit", "request weight per IP per minute of the session fake; 0 is off", default="0"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fapi_mock(key_type='HMAC', strict=False): key type and strict mode of this test's fake account"
+    )
+    if _controller_shares_a_server(config):
+        config.pluginmanager.register(_XdistHooks(config), "fapi-mock-xdist")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(_STARTED_SERVER_KEY, None)
+    if server is not None:
+        server.stop()
+
+
+def _controller_shares_a_server(config: pytest.Config) -> bool:
+    """The xdist controller (not a worker) with worker processes and no external fake named."""
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return False
+    workers = config.getoption("numprocesses", None)
+    return bool(workers) and not _external_url(config)
+
+
+def _external_url(config: pytest.Config) -> str | None:
+    url: str | None = config.getoption("fapi_mock_url", None) or os.environ.get(URL_ENV)
+    if url is None and hasattr(config, "workerinput"):
+        url = config.workerinput.get(_WORKER_URL_KEY)
+    return url
+
+
+class _XdistHooks:
+    """Starts the one live fake in the controller, lazily, and hands its URL to each worker."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def _url(self) -> str:
+        server = self.config.stash.get(_STARTED_SERVER_KEY, None)
+        if server is None:
+            from mockserver.server import ThreadedServer
+
+            server = ThreadedServer(config=_default_config(self.config)).start()
+            self.config.stash[_STARTED_SERVER_KEY] = server
+        url: str = server.url
+        return url
+
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[_WORKER_URL_KEY] = self._url()
+
+
+def _default_config(config: pytest.Config) -> MockConfig:
+    from mockserver.config import MockConfig
+
+    limit = int(config.getini("fapi_mock_weight_limit") or 0)
+    # No keys: every test mints its own account. A large journal, because many tests share it.
+    return MockConfig(keys=[], weight_limit=limit or None, journal_size=50_000)
+
+
+class LiveFake:
+    """The session's live fake: its base URL and its control API."""
+
+    def __init__(self, url: str, control: Control) -> None:
+        self.url = url
+        self.control = control
+
+
+@pytest.fixture(scope="session")
+def fapi_mock_config(pytestconfig: pytest.Config) -> MockConfig:
+    """The configuration of the session fake this plugin starts; override it in a conftest to change it."""
+    return _default_config(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def fapi_mock_server(pytestconfig: pytest.Config, fapi_mock_config: MockConfig) -> Iterator[LiveFake]:
+    from mockserver.handle import HttpControl
+
+    url = _external_url(pytestconfig)
+    if url is not None:
+        yield LiveFake(url.rstrip("/"), HttpControl(url))
+        return
+    from mockserver.server import ThreadedServer
+
+    with ThreadedServer(config=fapi_mock_config) as server:
+        yield LiveFake(server.url, HttpControl(server.url))
+
+
+@pytest.fixture
+def fapi_mock_responses() -> responses.RequestsMock | None:
+    """Return your own RequestsMock (override this fixture) to have the in-process routes registered into it."""
+    return None
+
+
+def _account_options(request: pytest.FixtureRequest) -> tuple[str, bool]:
+    marker = request.node.get_closest_marker("fapi_mock")
+    options = dict(marker.kwargs) if marker else {}
+    key_type = str(options.get("key_type", request.config.getini("fapi_mock_key_type"))).upper()
+    strict_option = request.config.getoption("fapi_mock_strict", None)
+    if strict_option is None:
+        strict_option = request.config.getini("fapi_mock_strict")
+    strict = bool(options.get("strict", strict_option))
+    return key_type, strict
+
+
+@pytest.fixture
+def fapi_mock(request: pytest.FixtureRequest, fapi_mock_server: LiveFake) -> Iterator[MockAccount]:
+    """A fresh account with a fresh key on the session's live fake."""
+    from mockserver.handle import open_account
+
+    key_type, strict = _account_options(request)
+    handle = open_account(fapi_mock_server.control, fapi_mock_server.url, key_type=key_type, strict=strict)
+    yield handle
+    handle.clear_faults()
+
+
+@pytest.fixture
+def fapi_mock_inprocess(
+    request: pytest.FixtureRequest, fapi_mock_responses: responses.RequestsMock | None
+) -> Iterator[MockAccount]:
+    """A fresh in-process fake: `requests` calls to the Binance futures hosts reach it with no socket.
+
+    The handle's `base_url` is https://fapi.binance.com; `handle.interceptor` gives the app and its state.
+    """
+    from mockserver.config import MockConfig
+    from mockserver.handle import AppControl, open_account
+    from mockserver.intercept import BinanceInterceptor
+
+    key_type, strict = _account_options(request)
+    interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None), mock=fapi_mock_responses)
+    with interceptor:
+        handle = open_account(AppControl(interceptor.app), interceptor.url, key_type=key_type, strict=strict)
+        handle.interceptor = interceptor
+        yield handle
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Strict mode: a call the fake rejected and the test did not expect fails the test, with the fake's reasons."""
+    result = yield
+    from mockserver.handle import MockAccount
+
+    funcargs = getattr(item, "funcargs", {})
+    for value in funcargs.values():
+        if isinstance(value, MockAccount) and value.strict:
+            value.assert_no_rejections()
+    return result
