@@ -66,9 +66,7 @@ def _admit_binance_call() -> Response | None:
         return None
     record.fault = fault
     if fault.kind is FaultKind.DELAY:
-        if not request.environ.get(IN_PROCESS_ENVIRON_KEY):
-            time.sleep(fault.delay_ms / 1000)
-        return None
+        return None  # executed now, answered late (in _finish_binance_call)
     # A fault that is not applied answers now, instead of the endpoint; an applied one replaces the real answer.
     return None if fault.applied else _fault_response(fault)
 
@@ -129,6 +127,8 @@ def _finish_binance_call(response: Response) -> Response:
             response = _fault_response(fault)
         elif fault.kind is FaultKind.DELAY:
             response.headers[FAULT_HEADER] = f"delay; delayMs={fault.delay_ms}"
+            if not request.environ.get(IN_PROCESS_ENVIRON_KEY):
+                time.sleep(fault.delay_ms / 1000)
         if fault.kind is not FaultKind.DELAY:
             code = fault.answer.code if fault.answer is not None else None
             record.extra.update(code=code, explanation=f"injected fault: {fault.kind.value}")
