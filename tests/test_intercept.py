@@ -1,0 +1,111 @@
+"""The responses bridge leaves a user's own mocks and unrelated hosts alone: before, during and after."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+import responses
+from helpers import FROZEN_MS, HMAC_KEY, KEYS, make_config
+
+from mockserver import BinanceInterceptor, create_app
+
+OTHER = "https://api.example.test/v1/thing"
+
+
+def refused_by_responses(url: str) -> bool:
+    try:
+        requests.get(url, timeout=2)
+    except requests.ConnectionError as exc:
+        return "Connection refused by Responses" in str(exc)
+    return False
+
+
+def test_scoped_mock_passes_other_hosts_through_to_a_users_mock() -> None:
+    with responses.RequestsMock() as users:
+        users.get(OTHER, json={"mine": True})
+        assert requests.get(OTHER, timeout=2).json() == {"mine": True}  # before
+        with BinanceInterceptor(config=make_config()) as fake:
+            assert requests.get(OTHER, timeout=2).json() == {"mine": True}  # during
+            assert requests.get(fake.url + "/fapi/v1/ping", timeout=2).json() == {}
+            assert users.registered()[0].url == OTHER and len(users.registered()) == 1
+        assert requests.get(OTHER, timeout=2).json() == {"mine": True}  # after
+        # And the Binance host is the user's business again: their strict mock refuses it.
+        assert refused_by_responses("https://fapi.binance.com/fapi/v1/ping")
+
+
+def test_registering_into_a_users_mock_and_removing_on_exit() -> None:
+    with responses.RequestsMock() as users:
+        users.get(OTHER, body="x")
+        before = list(users.registered())
+        passthru_before = tuple(users.passthru_prefixes)
+        with BinanceInterceptor(config=make_config(), mock=users):
+            assert requests.get("https://demo-fapi.binance.com/fapi/v1/time", timeout=2).json() == {
+                "serverTime": FROZEN_MS
+            }
+            assert requests.get(OTHER, timeout=2).text == "x"
+        assert users.registered() == before
+        assert users.passthru_prefixes == passthru_before
+        assert refused_by_responses("https://fapi.binance.com/fapi/v1/ping")
+
+
+def test_module_default_mock_is_never_touched() -> None:
+    registered_before = list(responses.mock.registered())
+    with BinanceInterceptor(config=make_config()):
+        assert responses.mock.registered() == registered_before
+        assert not responses.mock.passthru_prefixes
+    assert responses.mock.registered() == registered_before
+
+
+def test_real_adapter_is_back_after_exit() -> None:
+    send_before = requests.adapters.HTTPAdapter.send
+    with BinanceInterceptor(config=make_config()):
+        assert requests.adapters.HTTPAdapter.send is not send_before
+    assert requests.adapters.HTTPAdapter.send is send_before
+
+
+def test_extra_base_url_with_a_path_prefix() -> None:
+    with BinanceInterceptor(config=make_config(), base_urls=["http://binance.local/proxy/"]):
+        assert requests.get("http://binance.local/proxy/fapi/v1/ping", timeout=2).json() == {}
+
+
+def test_raw_query_and_body_bytes_reach_the_app_unchanged() -> None:
+    key = KEYS["HMAC"]
+    query = "symbol=BTCUSDT&marginType=ISOLATED&note=a%2Fb%3Dc"
+    body = f"timestamp={FROZEN_MS}"
+    signature = key.sign(query + body)
+    with BinanceInterceptor(config=make_config()) as fake:
+        response = requests.post(
+            f"{fake.url}/fapi/v1/marginType?{query}",
+            data=f"{body}&signature={signature}",
+            headers={"X-MBX-APIKEY": HMAC_KEY, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=2,
+        )
+        assert response.json() == {"code": 200, "msg": "success"}
+        assert fake.state.exchange.describe_account(HMAC_KEY)["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"  # type: ignore[index]
+
+
+def test_interceptor_over_an_existing_app() -> None:
+    app = create_app(make_config())
+    with BinanceInterceptor(app) as fake:
+        assert fake.app is app
+    with pytest.raises(ValueError, match="not both"):
+        BinanceInterceptor(app, config=make_config())
+
+
+def test_start_twice_is_an_error() -> None:
+    fake = BinanceInterceptor(config=make_config()).start()
+    try:
+        with pytest.raises(RuntimeError, match="already started"):
+            fake.start()
+    finally:
+        fake.stop()
+    fake.stop()
+
+
+def test_unmatched_path_regex_does_not_swallow_lookalike_hosts() -> None:
+    with responses.RequestsMock() as users:
+        users.get(re.compile(r"https://fapi\.binance\.com\.evil\.test/.*"), body="evil")
+        with BinanceInterceptor(config=make_config()):
+            assert requests.get("https://fapi.binance.com.evil.test/fapi/v1/ping", timeout=2).text == "evil"
