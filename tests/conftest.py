@@ -26,3 +26,6 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 @pytest.fixture
 def caller(client: FlaskClient) -> Caller:
     return Caller(client)
+
+
+pytest_plugins = ["pytester"]
