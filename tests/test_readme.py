@@ -57,3 +57,12 @@ def test_accounts_file_example_loads(tmp_path: Path) -> None:
         account = server.state.exchange.describe_account("alice")
     assert account is not None and account["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"
     assert {k.api_key for k in server.state.exchange.registered_keys()} == {"aliceKey", "aliceEd"}
+
+
+def test_examples_in_the_readme_are_the_example_files() -> None:
+    text = README.read_text("utf-8")
+    included = re.findall(r"<!-- example: (tests/examples/\S+) -->\n```python\n(.*?)```", text, re.DOTALL)
+    examples_dir = README.parent / "tests" / "examples"
+    assert {path for path, _ in included} == {f"tests/examples/{p.name}" for p in examples_dir.glob("*.py")}
+    for path, code in included:
+        assert code == (README.parent / path).read_text("utf-8"), f"README's copy of {path} is stale"
