@@ -42,6 +42,8 @@ def create_app(config: MockConfig | None = None) -> Flask:
     app = Flask("mockserver")
     # OPTIONS must not get Flask's automatic empty 200: every answer of the fake is a JSON body.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
+    # werkzeug would answer /fapi//v1/ping with a 308 HTML redirect; Binance paths are matched as sent.
+    app.url_map.merge_slashes = False
     app.extensions[STATE_KEY] = MockState(config if config is not None else MockConfig.demo())
     app.register_blueprint(fapi)
     app.register_blueprint(control)
@@ -49,6 +51,7 @@ def create_app(config: MockConfig | None = None) -> Flask:
     app.after_request(_finish_binance_call)
     app.register_error_handler(BinanceRejection, _render_rejection)
     app.register_error_handler(HTTPException, _render_http_error)
+    app.register_error_handler(UnicodeDecodeError, _render_undecodable)
     app.register_error_handler(Exception, _render_unexpected)
     return app
 
@@ -102,6 +105,13 @@ def _render_http_error(exc: HTTPException) -> Response:
     else:
         spec = errors.ErrorSpec(status, -1000, exc.description or exc.name)
     return _render_rejection(BinanceRejection(spec))
+
+
+def _render_undecodable(exc: UnicodeDecodeError) -> Response:
+    # Only reached where werkzeug decodes for us (control-API query args); Binance paths parse raw bytes.
+    if not is_binance_path(request.path):
+        return json_response({"error": "the query string is not valid UTF-8"}, 400)
+    return _render_rejection(BinanceRejection(errors.ILLEGAL_CHARACTERS, "bytes that are not UTF-8"))
 
 
 def _render_unexpected(exc: Exception) -> Response:

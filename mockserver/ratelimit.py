@@ -23,7 +23,8 @@ ENDPOINT_WEIGHTS: dict[tuple[str, str], int] = {
 
 
 def endpoint_weight(method: str, path: str) -> int:
-    return ENDPOINT_WEIGHTS.get((method, path), 1)
+    # HEAD runs the GET endpoint, so it weighs what the GET does.
+    return ENDPOINT_WEIGHTS.get(("GET" if method == "HEAD" else method, path), 1)
 
 
 def _seconds_until(now_ms: int, then_ms: int) -> int:

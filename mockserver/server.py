@@ -11,16 +11,22 @@ from typing import Any
 from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
-from waitress.task import WSGITask
+from waitress.task import ErrorTask, WSGITask
 
 from mockserver.app import create_app
 from mockserver.config import MockConfig
-from mockserver.edge import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY
+from mockserver.edge import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, compact_json
 from mockserver.state import MockState
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
 # byte-faithful fake should too. Everything else waitress writes is already in the case Binance uses.
 _HEADER_CASE_FIXES = ((b"\r\nX-Mbx-Used-Weight-1m:", b"\r\nX-MBX-USED-WEIGHT-1M:"),)
+
+
+def _binance_header_case(header: bytes) -> bytes:
+    for waitress_case, binance_case in _HEADER_CASE_FIXES:
+        header = header.replace(waitress_case, binance_case)
+    return header
 
 
 class _BinanceHeaderTask(WSGITask):
@@ -33,14 +39,33 @@ class _BinanceHeaderTask(WSGITask):
         super().write(data)
 
     def build_response_header(self) -> bytes:
-        header: bytes = super().build_response_header()
-        for waitress_case, binance_case in _HEADER_CASE_FIXES:
-            header = header.replace(waitress_case, binance_case)
-        return header
+        return _binance_header_case(super().build_response_header())
+
+
+class _BinanceErrorTask(ErrorTask):
+    """waitress's own answer to a request it cannot parse (bad URI, bad Content-Length), as JSON not text/plain."""
+
+    def execute(self) -> None:
+        error: Any = self.request.error  # type: ignore[attr-defined]  # the stubs type request too narrowly
+        body = compact_json({"code": -1000, "msg": f"{error.reason}: {error.body}"})
+        self.status = f"{error.code} {error.reason}"
+        headers = [("Content-Type", "application/json"), ("X-Mock-Exchange", MOCK_IDENT)]
+        state = getattr(self.channel.server, "fapi_state", None)
+        if state is not None:
+            client_ip = self.channel.addr[0] if isinstance(self.channel.addr, tuple) else "0.0.0.0"
+            headers.append(("X-MBX-USED-WEIGHT-1M", str(state.rate_limiter.used_weight(client_ip))))
+        self.response_headers = [*self.response_headers, *headers]
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+    def build_response_header(self) -> bytes:
+        return _binance_header_case(super().build_response_header())
 
 
 class _BinanceChannel(HTTPChannel):
     task_class = _BinanceHeaderTask
+    error_task_class = _BinanceErrorTask
 
 
 DEFAULT_HOST = "127.0.0.1"  # loopback by default: a fake with known keys must not face a network
@@ -110,6 +135,7 @@ class ThreadedServer:
             clear_untrusted_proxy_headers=True,
         )
         self._server.channel_class = _BinanceChannel
+        self._server.fapi_state = self.state
         self.port = int(self._server.effective_port)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name=f"fapi-mock:{self.port}", daemon=True)
