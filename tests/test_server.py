@@ -83,3 +83,21 @@ def test_app_and_config_are_exclusive() -> None:
         ThreadedServer(create_app(make_config()), config=make_config())
     with pytest.raises(RuntimeError, match="not started"):
         _ = ThreadedServer(config=make_config()).url
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /fapi/v1/p\xffng HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /fapi/v1/marginType HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    ],
+    ids=["raw-byte-in-uri", "bad-content-length"],
+)
+def test_requests_waitress_refuses_still_get_binance_json(request_bytes: bytes) -> None:
+    with ThreadedServer(config=make_config()) as server:
+        reply = raw_exchange(server.port, request_bytes)
+    head, _, body = reply.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0].startswith(b"HTTP/1.1 400 ")
+    assert b"Content-Type: application/json" in lines and b"X-MBX-USED-WEIGHT-1M: 0" in lines
+    assert body.startswith(b'{"code":-1000,"msg":"Bad Request: ')
