@@ -22,9 +22,7 @@ from flask import Flask, Response, request
 from mockserver.app import create_app
 from mockserver.clock import Clock
 from mockserver.config import MockConfig
-from mockserver.edge import STATE_KEY
 from mockserver.server import ThreadedServer
-from mockserver.state import MockState
 
 MARGIN_TYPE_PATH = "/fapi/v1/marginType"
 SUCCESS = {"code": 200, "msg": "success"}
@@ -47,16 +45,6 @@ def create_bare_app() -> Flask:
     return app
 
 
-class BenchServer(ThreadedServer):
-    """`ThreadedServer` unchanged, except that `state` is None for an app that is not a fake (the bare one), so the
-    same server setup can serve both."""
-
-    @property
-    def state(self) -> MockState | None:  # type: ignore[override]
-        state: MockState | None = self.app.extensions.get(STATE_KEY)
-        return state
-
-
 def create_fake_app(spec: dict[str, Any]) -> Flask:
     """The real fake: the spec's keys, a clock frozen at the instant the requests were signed, no weight limit."""
     clock = Clock()
@@ -77,7 +65,7 @@ def main(argv: list[str]) -> int:
     if spec.get("cpus"):
         # Before any thread starts, so waitress's threads inherit it: the GIL-bound server on its own core(s).
         os.sched_setaffinity(0, set(spec["cpus"]))
-    server = BenchServer(app=build_app(spec), host="127.0.0.1", port=0, threads=int(spec["threads"]))
+    server = ThreadedServer(app=build_app(spec), host="127.0.0.1", port=0, threads=int(spec["threads"]))
     server.start()
     try:
         print(json.dumps({"port": server.port, "pid": os.getpid()}), flush=True)

@@ -63,6 +63,9 @@ class SymbolSettings:
         return updated
 
 
+DEFAULT_SETTINGS = SymbolSettings()  # what every symbol of a new account has
+
+
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise SeedError("positionAmt must be a decimal string or a number")
@@ -92,10 +95,10 @@ class Account:
     clock_offset_ms: int = 0
 
     def settings(self, symbol: str) -> SymbolSettings:
-        return self.symbols.get(symbol, SymbolSettings())
+        return self.symbols.get(symbol, DEFAULT_SETTINGS)
 
     def store(self, symbol: str, settings: SymbolSettings) -> None:
-        if settings == SymbolSettings():
+        if settings == DEFAULT_SETTINGS:
             self.symbols.pop(symbol, None)
         else:
             self.symbols[symbol] = settings

@@ -17,37 +17,35 @@ class Clock:
     def __init__(self, source: Callable[[], int] = _wall_clock_ms) -> None:
         self._source = source
         self._lock = threading.Lock()
-        self._offset_ms = 0
-        self._frozen_at_ms: int | None = None
+        # (offset, frozen instant) replaced as one tuple, so a read needs no lock: it is on every request's path.
+        self._setting: tuple[int, int | None] = (0, None)
 
     def now_ms(self) -> int:
-        with self._lock:
-            if self._frozen_at_ms is not None:
-                return self._frozen_at_ms
-            return self._source() + self._offset_ms
+        offset, frozen = self._setting
+        return frozen if frozen is not None else self._source() + offset
 
     @property
     def offset_ms(self) -> int:
-        return self._offset_ms
+        return self._setting[0]
 
     @property
     def frozen_at_ms(self) -> int | None:
-        return self._frozen_at_ms
+        return self._setting[1]
 
     def set(self, *, offset_ms: int | None = None, frozen_at_ms: int | None = None, unfreeze: bool = False) -> None:
         """Move or freeze the clock; a frozen instant wins over the offset until `unfreeze`."""
         with self._lock:
+            offset, frozen = self._setting
             if offset_ms is not None:
-                self._offset_ms = offset_ms
+                offset = offset_ms
             if unfreeze:
-                self._frozen_at_ms = None
+                frozen = None
             if frozen_at_ms is not None:
-                self._frozen_at_ms = frozen_at_ms
+                frozen = frozen_at_ms
+            self._setting = (offset, frozen)
 
     def advance(self, ms: int) -> None:
         """Move time forward: a frozen clock moves its instant, a running one its offset."""
         with self._lock:
-            if self._frozen_at_ms is not None:
-                self._frozen_at_ms += ms
-            else:
-                self._offset_ms += ms
+            offset, frozen = self._setting
+            self._setting = (offset, frozen + ms) if frozen is not None else (offset + ms, None)

@@ -7,14 +7,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from mockserver.accounts import SeedError
-from mockserver.edge import CONTROL_PREFIX, json_response, mock_state
 from mockserver.faults import FaultSpecError
 from mockserver.keys import KeySpecError
+from mockserver.state import MockState
+from mockserver.wire import CONTROL_PREFIX, MOCK_IDENT, STATE_KEY, compact_json
 
 control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
+
+
+def mock_state() -> MockState:
+    state: MockState = current_app.extensions[STATE_KEY]
+    return state
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    response = Response(compact_json(body), status=status, content_type="application/json")
+    response.headers["X-Mock-Exchange"] = MOCK_IDENT
+    return response
 
 
 class ControlError(Exception):

@@ -22,8 +22,8 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mockserver.app import create_app
 from mockserver.config import MockConfig
-from mockserver.edge import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY, STATE_KEY
 from mockserver.state import MockState
+from mockserver.wire import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY, STATE_KEY
 
 # Production, the old testnet and the demo ("new testnet") REST hosts of USDⓈ-M futures.
 BINANCE_FUTURES_BASE_URLS = (

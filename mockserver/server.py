@@ -15,8 +15,8 @@ from waitress.task import ErrorTask, WSGITask
 
 from mockserver.app import create_app
 from mockserver.config import MockConfig
-from mockserver.edge import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, compact_json
 from mockserver.state import MockState
+from mockserver.wire import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, compact_json
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
 # byte-faithful fake should too. Everything else waitress writes is already in the case Binance uses.
@@ -135,7 +135,8 @@ class ThreadedServer:
             clear_untrusted_proxy_headers=True,
         )
         self._server.channel_class = _BinanceChannel
-        self._server.fapi_state = self.state
+        # Read by the error task for the weight header; None when serving an app that is not a fake.
+        self._server.fapi_state = self.app.extensions.get(STATE_KEY)
         self.port = int(self._server.effective_port)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name=f"fapi-mock:{self.port}", daemon=True)

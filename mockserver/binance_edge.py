@@ -1,0 +1,215 @@
+"""The HTTP edge of every Binance path: a WSGI callable in front of the Flask app, which keeps the control API.
+
+It turns the WSGI environ into a `SignedRequest` (raw query and body bytes, key header, caller), runs rate limit,
+body cap, faults and the endpoint, and writes the Binance answer, its headers and the journal entry. It works on the
+environ directly because a fake's own overhead is what its users' benchmarks and CI pay for on every call: going
+through Flask's request and response objects cost more than all of the fake's checks together (see benchmarks/).
+No business rule lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from mockserver import errors
+from mockserver.endpoints import ROUTES
+from mockserver.errors import BinanceRejection, ErrorSpec
+from mockserver.faults import Fault, FaultKind
+from mockserver.gate import SignedRequest
+from mockserver.params import WireParam
+from mockserver.ratelimit import endpoint_weight
+from mockserver.state import MockState
+from mockserver.wire import (
+    DROP_ENVIRON_KEY,
+    FAULT_HEADER,
+    IN_PROCESS_ENVIRON_KEY,
+    MOCK_IDENT,
+    WEIGHT_HEADER,
+    compact_json,
+    is_control_path,
+)
+
+log = logging.getLogger("mockserver")
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+BODY_METHODS = frozenset({"POST", "PUT", "DELETE"})
+_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+DROPPED = errors.ErrorSpec(503, -1000, "The connection was dropped by an injected fault.")
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    headers: list[tuple[str, str]]
+
+
+def _text(raw: str) -> str:
+    """A WSGI string (latin-1 of the wire bytes) as the UTF-8 text it carries, for the journal."""
+    return raw.encode("latin-1").decode("utf-8", "replace")
+
+
+def _read_body(environ: dict[str, Any], method: str, cap: int) -> bytes:
+    """The raw body, refused with 413 before it is read when it is larger than the cap."""
+    if method not in BODY_METHODS:
+        return b""
+    declared = environ.get("CONTENT_LENGTH") or ""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    if declared.isdigit():
+        if int(declared) > cap:
+            raise BinanceRejection(errors.body_too_large(cap), f"Content-Length {declared} is over the cap")
+        return bytes(stream.read(int(declared))) if int(declared) else b""
+    if not environ.get("wsgi.input_terminated"):
+        return b""  # no length and no end marker: nothing a client could have meant as a body
+    body = bytes(stream.read(cap + 1))
+    if len(body) > cap:
+        raise BinanceRejection(errors.body_too_large(cap), "the chunked body is over the cap")
+    return body
+
+
+def _describe_param(param: WireParam) -> dict[str, str]:
+    return {
+        "name": param.key,
+        "value": param.value if param.value is not None else param.raw_value.decode("latin-1"),
+        "origin": param.origin.value,
+    }
+
+
+class BinanceEdge:
+    """Answers Binance paths itself and hands everything else (the control API) to `fallback`."""
+
+    def __init__(self, state: MockState, fallback: WsgiApp) -> None:
+        self.state = state
+        self.fallback = fallback
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO") or "/"
+        if is_control_path(path):
+            return self.fallback(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "GET")
+        answer = self._answer(environ, method, path)
+        start_response(_STATUS_LINES.get(answer.status, f"{answer.status} Unknown"), answer.headers)
+        return [] if method == "HEAD" else [answer.body]
+
+    def _answer(self, environ: dict[str, Any], method: str, path: str) -> Answer:
+        state = self.state
+        ip = environ.get("REMOTE_ADDR") or "0.0.0.0"
+        api_key = environ.get("HTTP_X_MBX_APIKEY")
+        used_weight = 0
+        raw_body = b""
+        fault: Fault | None = None
+        rejection: BinanceRejection | None = None
+        request: SignedRequest | None = None
+        journal_extra: dict[str, Any] = {}
+        try:
+            used_weight = state.rate_limiter.admit(ip, endpoint_weight(method, path))
+            methods = ROUTES.get(path)
+            if methods is None:
+                raise BinanceRejection(errors.unknown_path(_text(path)))
+            endpoint = methods.get("GET" if method == "HEAD" else method)
+            if endpoint is None:
+                raise BinanceRejection(errors.method_not_allowed(method, _text(path)))
+            raw_body = _read_body(environ, method, state.config.max_body_bytes)
+            request = SignedRequest.from_wire(
+                method, path, environ.get("QUERY_STRING", "").encode("latin-1"), raw_body, api_key, ip
+            )
+            fault = state.faults.draw(method, path, state.account_of(api_key))
+            if fault is not None and not fault.applied:
+                answer = self._fault_answer(environ, fault)  # instead of the endpoint: nothing is executed
+            else:
+                answer = Answer(200, endpoint(state, request), [])
+        except BinanceRejection as exc:
+            rejection = exc
+            if exc.used_weight is not None:
+                used_weight = exc.used_weight
+            answer = Answer(exc.spec.http_status, compact_json(exc.spec.body()), list(exc.headers.items()))
+        except Exception as exc:  # a safety net: reaching it is a bug, and the fuzz tests look for it
+            log.exception("unexpected error while answering %s %s", method, path)
+            rejection = BinanceRejection(errors.UNKNOWN_ERROR, f"{type(exc).__name__} inside the fake")
+            answer = Answer(500, compact_json(errors.UNKNOWN_ERROR.body()), [])
+        if fault is not None:
+            answer = self._apply_fault(environ, fault, answer, rejection, journal_extra)
+        answer.headers += [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(answer.body))),
+            ("X-Mock-Exchange", MOCK_IDENT),
+            (WEIGHT_HEADER, str(used_weight)),
+        ]
+        if request is None:  # refused before its parameters were read: parse them for the journal all the same
+            request = SignedRequest.from_wire(
+                method, path, environ.get("QUERY_STRING", "").encode("latin-1"), raw_body, api_key, ip
+            )
+        self._journal(request, answer, rejection, journal_extra)
+        return answer
+
+    def _fault_answer(self, environ: dict[str, Any], fault: Fault) -> Answer:
+        if fault.kind is FaultKind.DROP:
+            # Only a plain WSGI test client ever sees this body: waitress and the responses bridge drop the connection.
+            environ[DROP_ENVIRON_KEY] = True
+            spec: ErrorSpec = DROPPED
+        else:
+            answer = fault.answer
+            assert answer is not None
+            spec = answer
+        return Answer(spec.http_status, compact_json(spec.body()), [(FAULT_HEADER, fault.kind.value)])
+
+    def _apply_fault(
+        self,
+        environ: dict[str, Any],
+        fault: Fault,
+        answer: Answer,
+        rejection: BinanceRejection | None,
+        journal_extra: dict[str, Any],
+    ) -> Answer:
+        described = fault.describe()
+        journal_extra["fault"] = described
+        if fault.kind is FaultKind.DELAY:
+            answer.headers.append((FAULT_HEADER, f"delay; delayMs={fault.delay_ms}"))
+            if not environ.get(IN_PROCESS_ENVIRON_KEY):
+                time.sleep(fault.delay_ms / 1000)  # executed already; answered late
+            return answer
+        if fault.applied:
+            # Executed for real; the caller is told something else. The journal keeps what really happened.
+            described.update(realStatus=answer.status, realCode=rejection.spec.code if rejection else 200)
+            answer = self._fault_answer(environ, fault)
+        journal_extra.update(
+            code=fault.answer.code if fault.answer is not None else None,
+            explanation=f"injected fault: {fault.kind.value}",
+        )
+        return answer
+
+    def _journal(
+        self, request: SignedRequest, answer: Answer, rejection: BinanceRejection | None, extra: dict[str, Any]
+    ) -> None:
+        state = self.state
+        method = request.method
+        entry: dict[str, Any] = {
+            "time": state.clock.now_ms(),
+            "method": method,
+            "path": _text(request.path),
+            "clientIp": request.client_ip,
+            "apiKey": request.api_key,
+            "account": state.account_of(request.api_key),
+            "params": [_describe_param(p) for p in (*request.query_params, *request.body_params)],
+            "status": answer.status,
+            "code": None,
+            "explanation": "answered",
+            "detail": {},
+        }
+        if rejection is not None:
+            entry.update(code=rejection.spec.code, explanation=rejection.explanation, detail=rejection.detail)
+        elif answer.status == 200 and method == "POST":
+            entry.update(code=200, explanation="applied")
+        entry.update(extra)
+        state.journal.record(entry)
+        if log.isEnabledFor(logging.INFO):
+            log.info("%s %s -> %s %s", method, entry["path"], answer.status, entry["code"] or "")

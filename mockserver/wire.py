@@ -1,0 +1,35 @@
+"""What every answer of the fake shares on the wire: compact JSON, its headers, and the environ keys of the edges."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from typing import Any
+
+STATE_KEY = "fapi_mock"  # where create_app keeps the MockState in app.extensions
+CONTROL_PREFIX = "/__mock__"
+WEIGHT_HEADER = "X-MBX-USED-WEIGHT-1M"
+FAULT_HEADER = "X-Mock-Fault"
+# Set by the in-process `responses` bridge: delays are not slept, they become timeouts when they pass the caller's.
+IN_PROCESS_ENVIRON_KEY = "fapi_mock.in_process"
+# Read by the waitress task: the connection is closed with nothing written.
+DROP_ENVIRON_KEY = "fapi_mock.drop_connection"
+
+
+def _package_ident() -> str:
+    try:
+        return f"fapi-mock/{metadata.version('fapi-mock')}"
+    except metadata.PackageNotFoundError:
+        return "fapi-mock/0+unknown"
+
+
+MOCK_IDENT = _package_ident()
+
+
+def compact_json(body: Any) -> bytes:
+    """Binance's byte form: no spaces, non-ASCII kept as UTF-8."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def is_control_path(path: str) -> bool:
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
