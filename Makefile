@@ -38,6 +38,7 @@ test: lint typecheck unit
 bench: $(VENV)/.installed-test
 	bash benchmarks/setup.sh
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/fixture_kit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

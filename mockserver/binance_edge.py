@@ -21,7 +21,6 @@ from mockserver.endpoints import ROUTES
 from mockserver.errors import BinanceRejection, ErrorSpec
 from mockserver.faults import Fault, FaultKind
 from mockserver.gate import SignedRequest
-from mockserver.params import WireParam
 from mockserver.ratelimit import endpoint_weight
 from mockserver.state import MockState
 from mockserver.wire import (
@@ -74,14 +73,6 @@ def _read_body(environ: dict[str, Any], method: str, cap: int) -> bytes:
     if len(body) > cap:
         raise BinanceRejection(errors.body_too_large(cap), "the chunked body is over the cap")
     return body
-
-
-def _describe_param(param: WireParam) -> dict[str, str]:
-    return {
-        "name": param.key,
-        "value": param.value if param.value is not None else param.raw_value.decode("latin-1"),
-        "origin": param.origin.value,
-    }
 
 
 class BinanceEdge:
@@ -199,7 +190,6 @@ class BinanceEdge:
             "clientIp": request.client_ip,
             "apiKey": request.api_key,
             "account": state.account_of(request.api_key),
-            "params": [_describe_param(p) for p in (*request.query_params, *request.body_params)],
             "status": answer.status,
             "code": None,
             "explanation": "answered",
@@ -210,6 +200,6 @@ class BinanceEdge:
         elif answer.status == 200 and method == "POST":
             entry.update(code=200, explanation="applied")
         entry.update(extra)
-        state.journal.record(entry)
+        state.journal.record(entry, (*request.query_params, *request.body_params))
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s -> %s %s", method, entry["path"], answer.status, entry["code"] or "")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from mockserver import errors
@@ -149,7 +148,7 @@ class Exchange:
                 )
             if settings.open_orders:
                 raise BinanceRejection(errors.OPEN_ORDERS_EXIST, f"{symbol} has {settings.open_orders} open order(s)")
-            account.store(symbol, replace(settings, margin_type=target))
+            account.store(symbol, SymbolSettings(target, settings.position_amt, 0, settings.leverage))
 
     def clock_offset_ms(self, account_id: str) -> int:
         with self._lock:

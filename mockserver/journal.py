@@ -9,29 +9,44 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
+
+from mockserver.params import WireParam
 
 DEFAULT_JOURNAL_SIZE = 1000
 
 
+def describe_param(param: WireParam) -> dict[str, str]:
+    return {
+        "name": param.key,
+        "value": param.value if param.value is not None else param.raw_value.decode("latin-1"),
+        "origin": param.origin.value,
+    }
+
+
 class Journal:
     def __init__(self, max_entries: int = DEFAULT_JOURNAL_SIZE) -> None:
-        self._entries: deque[dict[str, Any]] = deque(maxlen=max_entries)
+        # Parameters are kept as received and described only when the journal is read: every request is
+        # journaled, few journals are read.
+        self._entries: deque[tuple[dict[str, Any], Sequence[WireParam]]] = deque(maxlen=max_entries)
         self._sequence = itertools.count(1)
         self._lock = threading.Lock()
 
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, entry: dict[str, Any], params: Sequence[WireParam] = ()) -> None:
         with self._lock:
             entry["seq"] = next(self._sequence)
-            self._entries.append(entry)
+            self._entries.append((entry, params))
 
     def entries(self, limit: int | None = None, account: str | None = None) -> list[dict[str, Any]]:
         """Newest last; `limit` keeps only the most recent entries, `account` only that account's calls."""
         with self._lock:
-            entries = list(self._entries)
+            recorded = list(self._entries)
         if account is not None:
-            entries = [e for e in entries if e.get("account") == account]
-        return entries[-limit:] if limit else entries
+            recorded = [(e, p) for e, p in recorded if e.get("account") == account]
+        if limit:
+            recorded = recorded[-limit:]
+        return [{**entry, "params": [describe_param(p) for p in params]} for entry, params in recorded]
 
     def clear(self) -> None:
         with self._lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
 
@@ -19,9 +19,8 @@ class ParamOrigin(enum.StrEnum):
     BODY = "body"
 
 
-@dataclass(frozen=True)
-class WireParam:
-    """One `name=value` segment as received."""
+class WireParam(NamedTuple):
+    """One `name=value` segment as received (a tuple: several are built for every request)."""
 
     origin: ParamOrigin
     raw_name: bytes
@@ -39,6 +38,8 @@ class WireParam:
 
 def form_decode(raw: bytes) -> str | None:
     """Form-decode (`+` is a space, `%XX` a byte) as strict UTF-8; None for a bad escape or bad UTF-8."""
+    if raw.isalnum():  # the usual name or value: nothing to decode
+        return raw.decode("ascii")
     raw = raw.replace(b"+", b" ")
     if b"%" in raw:
         pieces = _ESCAPE.split(raw)
