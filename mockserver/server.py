@@ -136,7 +136,7 @@ class ThreadedServer:
         )
         self._server.channel_class = _BinanceChannel
         # Read by the error task for the weight header; None when serving an app that is not a fake.
-        self._server.fapi_state = self.app.extensions.get(STATE_KEY)
+        self._server.fapi_state = getattr(self.app, "extensions", {}).get(STATE_KEY)
         self.port = int(self._server.effective_port)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name=f"fapi-mock:{self.port}", daemon=True)
