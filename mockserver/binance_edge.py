@@ -140,6 +140,8 @@ class BinanceEdge:
                 method, path, environ.get("QUERY_STRING", "").encode("latin-1"), raw_body, api_key, ip
             )
         self._journal(request, answer, rejection, journal_extra)
+        if fault is not None and fault.kind is FaultKind.DELAY and not environ.get(IN_PROCESS_ENVIRON_KEY):
+            time.sleep(fault.delay_ms / 1000)  # executed and journaled already; only the answer is late
         return answer
 
     def _fault_answer(self, environ: dict[str, Any], fault: Fault) -> Answer:
@@ -165,8 +167,6 @@ class BinanceEdge:
         journal_extra["fault"] = described
         if fault.kind is FaultKind.DELAY:
             answer.headers.append((FAULT_HEADER, f"delay; delayMs={fault.delay_ms}"))
-            if not environ.get(IN_PROCESS_ENVIRON_KEY):
-                time.sleep(fault.delay_ms / 1000)  # executed already; answered late
             return answer
         if fault.applied:
             # Executed for real; the caller is told something else. The journal keeps what really happened.

@@ -1,0 +1,214 @@
+"""`FuturesClient`: a small synchronous client for the marginType endpoint family, strict about what Binance says.
+
+- Parameters are encoded once and that exact string is signed and sent (GET: the query string; POST: a form body).
+- Time: an optional sync with /fapi/v1/time, and after a -1021 one re-sync and one retry with a fresh timestamp.
+- Retries: 429/418 wait `Retry-After` (when it is within `max_retry_wait`); a 503 that failed for sure (-1001,
+  "Service Unavailable") is retried with backoff. A state-changing call whose outcome is unknown (503 "Unknown
+  error", 408, a timeout, a dropped connection) is never blindly repeated: the client reads the state back and only
+  re-sends when the change did not land.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+from client.errors import (
+    BinanceAPIError,
+    NoChangeNeededError,
+    RateLimitedError,
+    ServerError,
+    TimestampError,
+    TransportError,
+    error_from_response,
+)
+from client.signing import Signer
+
+PRODUCTION_URL = "https://fapi.binance.com"
+TESTNET_URL = "https://testnet.binancefuture.com"
+DEMO_URL = "https://demo-fapi.binance.com"
+MARGIN_TYPES = ("ISOLATED", "CROSSED")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard the client tries. Backoff doubles from `backoff_s` (Binance suggests 200 → 400 → 800 ms)."""
+
+    max_attempts: int = 4
+    backoff_s: float = 0.2
+    max_retry_wait_s: float = 60.0
+
+
+class FuturesClient:
+    """Binance USDⓈ-M futures: change and read margin types, with signing, clock skew and errors done right."""
+
+    def __init__(
+        self,
+        api_key: str,
+        signer: Signer,
+        *,
+        base_url: str = PRODUCTION_URL,
+        session: requests.Session | None = None,
+        recv_window: int | None = None,
+        timeout_s: float = 10.0,
+        retry: RetryPolicy = RetryPolicy(),
+        sync_time: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+        clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+    ) -> None:
+        self.api_key = api_key
+        self.signer = signer
+        self.base_url = base_url.rstrip("/")
+        self.session = session if session is not None else requests.Session()
+        self.recv_window = recv_window
+        self.timeout_s = timeout_s
+        self.retry = retry
+        self._sleep = sleep
+        self._clock_ms = clock_ms
+        self.time_offset_ms = 0  # server time minus local time, from the last sync
+        self.used_weight: int | None = None  # X-MBX-USED-WEIGHT-1M of the last answer
+        if sync_time:
+            self.sync_time()
+
+    # --- public calls ---
+    def ping(self) -> None:
+        self._call("GET", "/fapi/v1/ping", signed=False)
+
+    def server_time(self) -> int:
+        answer = self._call("GET", "/fapi/v1/time", signed=False)
+        return int(answer["serverTime"])
+
+    def sync_time(self) -> int:
+        """Measure the offset to the server's clock (half the round trip counted), use it from now on, return it."""
+        before = self._clock_ms()
+        server = self.server_time()
+        after = self._clock_ms()
+        self.time_offset_ms = server - (before + after) // 2
+        return self.time_offset_ms
+
+    def change_margin_type(self, symbol: str, margin_type: str, *, recv_window: int | None = None) -> None:
+        """Change `symbol` to ISOLATED or CROSSED; raises NoChangeNeededError (-4046) when it already is."""
+        if margin_type not in MARGIN_TYPES:
+            raise ValueError(f"margin_type must be one of {MARGIN_TYPES}, not {margin_type!r}")
+        params = {"symbol": symbol, "marginType": margin_type}
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                self._call("POST", "/fapi/v1/marginType", params, recv_window=recv_window, state_changing=True)
+                return
+            except (ServerError, TransportError) as exc:
+                if not _outcome_unknown(exc) or attempt == self.retry.max_attempts:
+                    raise
+                # It may have landed: read it back rather than repeat it blindly.
+                if self.margin_type(symbol) == margin_type:
+                    return
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def ensure_margin_type(self, symbol: str, margin_type: str, *, recv_window: int | None = None) -> bool:
+        """Make `symbol` use `margin_type`; True if this call changed it, False if it already was (-4046)."""
+        try:
+            self.change_margin_type(symbol, margin_type, recv_window=recv_window)
+        except NoChangeNeededError:
+            return False
+        return True
+
+    def get_symbol_config(self, symbol: str | None = None) -> list[dict[str, Any]]:
+        """GET /fapi/v1/symbolConfig: margin type (CROSSED/ISOLATED), leverage and more, per symbol."""
+        params = {"symbol": symbol} if symbol is not None else {}
+        answer: list[dict[str, Any]] = self._call("GET", "/fapi/v1/symbolConfig", params)
+        return answer
+
+    def margin_type(self, symbol: str) -> str:
+        return str(self.get_symbol_config(symbol)[0]["marginType"])
+
+    def multi_assets_margin(self) -> bool:
+        return bool(self._call("GET", "/fapi/v1/multiAssetsMargin", {})["multiAssetsMargin"])
+
+    def set_multi_assets_margin(self, enabled: bool) -> None:
+        """Switch Multi-Assets mode; raises NoChangeNeededError (-4171) when it already is so."""
+        params = {"multiAssetsMargin": "true" if enabled else "false"}
+        self._call("POST", "/fapi/v1/multiAssetsMargin", params, state_changing=True)
+
+    # --- the one request path ---
+    def _signed_payload(self, params: Mapping[str, str], recv_window: int | None) -> str:
+        wire = dict(params)
+        window = recv_window if recv_window is not None else self.recv_window
+        if window is not None:
+            wire["recvWindow"] = str(window)
+        wire["timestamp"] = str(self._clock_ms() + self.time_offset_ms)
+        payload = urlencode(wire)
+        # Signed exactly as sent: the encoded string itself, never re-encoded afterwards.
+        return f"{payload}&signature={self.signer.sign(payload.encode('ascii'))}"
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        signed: bool = True,
+        recv_window: int | None = None,
+        state_changing: bool = False,
+    ) -> Any:
+        resynced = False
+        failures = 0
+        while True:
+            wire = self._signed_payload(params or {}, recv_window) if signed else urlencode(params or {})
+            try:
+                response = self._send(method, path, wire)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if state_changing:
+                    raise TransportError(f"{method} {path}: {exc}", outcome_unknown=True) from exc
+                failures += 1
+                if failures >= self.retry.max_attempts:
+                    raise TransportError(f"{method} {path}: {exc}", outcome_unknown=False) from exc
+                self._sleep(self.retry.backoff_s * 2 ** (failures - 1))
+                continue
+            error = self._error_of(response)
+            if error is None:
+                return response.json()
+            if isinstance(error, TimestampError) and not resynced:
+                self.sync_time()
+                resynced = True
+                continue
+            failures += 1
+            if failures >= self.retry.max_attempts:
+                raise error
+            if isinstance(error, RateLimitedError) and (error.retry_after or 0) <= self.retry.max_retry_wait_s:
+                self._sleep(error.retry_after or self.retry.backoff_s)
+                continue
+            if isinstance(error, ServerError) and not error.outcome_unknown:
+                self._sleep(self.retry.backoff_s * 2 ** (failures - 1))
+                continue
+            raise error
+
+    def _send(self, method: str, path: str, wire: str) -> requests.Response:
+        headers = {"X-MBX-APIKEY": self.api_key}
+        url = f"{self.base_url}{path}"
+        if method == "GET" or not wire:
+            return self.session.request(
+                method, f"{url}?{wire}" if wire else url, headers=headers, timeout=self.timeout_s
+            )
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return self.session.request(method, url, data=wire.encode("ascii"), headers=headers, timeout=self.timeout_s)
+
+    def _error_of(self, response: requests.Response) -> BinanceAPIError | None:
+        weight = response.headers.get("X-MBX-USED-WEIGHT-1M")
+        if weight is not None and weight.isdigit():
+            self.used_weight = int(weight)
+        if response.status_code == 200:
+            return None
+        try:
+            body = response.json()
+        except (ValueError, json.JSONDecodeError):
+            body = {"msg": response.text}
+        return error_from_response(response.status_code, body, dict(response.headers))
+
+
+def _outcome_unknown(error: ServerError | TransportError) -> bool:
+    return error.outcome_unknown
