@@ -49,9 +49,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "fapi_mock_weight_limit", "request weight per IP per minute of the session fake; 0 is off", default="0"
     )
+    contract = parser.getgroup("fapi-contract", "fapi-mock contract suite (pytest --pyargs contract_tests)")
+    contract.addoption(
+        "--contract-target", help="inprocess (default), a running fake's URL, demo or testnet ($FAPI_CONTRACT_TARGET)"
+    )
+    contract.addoption(
+        "--contract-report", metavar="PATH", help="parity report path ($FAPI_CONTRACT_REPORT; default: pytest's cache)"
+    )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis loads --hypothesis-profile in its own pytest_configure: a fapi-* profile must exist by then.
+    # Hypothesis is imported only when such a profile is asked for, to keep this plugin cheap to load.
+    chosen = getattr(config.option, "hypothesis_profile", None) or os.environ.get("HYPOTHESIS_PROFILE") or ""
+    if chosen.startswith("fapi-"):
+        from contract_tests.profiles import register_profiles
+
+        register_profiles()
     config.addinivalue_line(
         "markers", "fapi_mock(key_type='HMAC', strict=False): key type and strict mode of this test's fake account"
     )

@@ -9,7 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers import Caller, make_config
 
+from contract_tests.profiles import load_project_profile
 from mockserver import create_app
+
+load_project_profile()
 
 
 @pytest.fixture

@@ -1,0 +1,47 @@
+"""The parity report: every server-contract case of a run, what the contract expects, what the target answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPORT_ENV = "FAPI_CONTRACT_REPORT"
+
+
+@dataclass
+class ParityRow:
+    case: str
+    expected: str
+    got: str
+    match: bool
+
+
+@dataclass
+class ParityReport:
+    target: str
+    rows: list[ParityRow] = field(default_factory=list)
+
+    def add(self, case: str, expected: str, got: str, match: bool) -> None:
+        self.rows.append(ParityRow(case, expected, got, match))
+
+    def markdown(self) -> str:
+        matched = sum(row.match for row in self.rows)
+        lines = [
+            f"# Server contract parity: {self.target}",
+            "",
+            f"{matched} of {len(self.rows)} cases match. Times and weights are compared by rule (a JSON body with "
+            "`Content-Type: application/json`, an integer `X-MBX-USED-WEIGHT-1M`), status, code and msg by value.",
+            "",
+            "| case | expected | got | match |",
+            "|---|---|---|---|",
+        ]
+        for row in self.rows:
+            cells = (row.case, row.expected, row.got, "yes" if row.match else "**NO**")
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+        return "\n".join(lines) + "\n"
+
+    def write(self, path: str | Path) -> Path:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.markdown(), "utf-8")
+        return target
