@@ -66,3 +66,15 @@ def test_examples_in_the_readme_are_the_example_files() -> None:
     assert {path for path, _ in included} == {f"tests/examples/{p.name}" for p in examples_dir.glob("*.py")}
     for path, code in included:
         assert code == (README.parent / path).read_text("utf-8"), f"README's copy of {path} is stale"
+
+
+def test_reference_client_example_runs_against_the_demo_url_in_process() -> None:
+    from mockserver import BinanceInterceptor
+
+    code = block_after("## The reference client", "python")
+    with BinanceInterceptor(config=MockConfig(keys=[{"apiKey": "readmeKey", "secret": "readmeSecret"}])) as fake:
+        namespace: dict[str, object] = {"api_key": "readmeKey", "secret": "readmeSecret"}
+        exec(compile(code, "README.md", "exec"), namespace)
+        account = fake.state.exchange.describe_account("readmeKey")
+    assert account is not None and account["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"
+    assert namespace["client"].used_weight == 1 + 1 + 5  # type: ignore[attr-defined]  # time, marginType, symbolConfig
