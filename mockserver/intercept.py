@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,10 +19,9 @@ from flask import Flask
 from requests.adapters import HTTPAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from mockserver.app import create_app
 from mockserver.config import MockConfig
-from mockserver.state import MockState
-from mockserver.wire import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY, STATE_KEY
+from mockserver.hosting import FakeHost
+from mockserver.wire import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY
 
 # Production, the old testnet and the demo ("new testnet") REST hosts of USDⓈ-M futures.
 BINANCE_FUTURES_BASE_URLS = (
@@ -41,7 +39,7 @@ def _read_timeout(timeout: Any) -> float | None:
     return float(timeout) if isinstance(timeout, (int, float)) else None
 
 
-class BinanceInterceptor:
+class BinanceInterceptor(FakeHost):
     """Answers `requests` calls to the Binance futures hosts (and any `base_urls` given) with the fake's app.
 
     >>> with BinanceInterceptor() as fake:
@@ -58,19 +56,12 @@ class BinanceInterceptor:
         mock: responses.RequestsMock | None = None,
         client_ip: str = "127.0.0.1",
     ) -> None:
-        if app is not None and config is not None:
-            raise ValueError("pass an app or a config, not both")
-        self.app = app if app is not None else create_app(config)
+        super().__init__(app, config)
         self.base_urls = tuple(dict.fromkeys([*BINANCE_FUTURES_BASE_URLS, *(u.rstrip("/") for u in base_urls)]))
         self.client_ip = client_ip
         self._given_mock = mock
         self.mock: responses.RequestsMock | None = None
         self._registered: list[responses.BaseResponse] = []
-
-    @property
-    def state(self) -> MockState:
-        state: MockState = self.app.extensions[STATE_KEY]
-        return state
 
     @property
     def url(self) -> str:
@@ -106,14 +97,6 @@ class BinanceInterceptor:
                 self.mock.remove(registered)
         self._registered.clear()
         self.mock = None
-
-    def __enter__(self) -> BinanceInterceptor:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def _answer(self, request: requests.PreparedRequest) -> Any:
         url = urlsplit(str(request.url))

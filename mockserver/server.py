@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from types import TracebackType
 from typing import Any
 
 from flask import Flask
@@ -13,9 +12,8 @@ from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 
-from mockserver.app import create_app
 from mockserver.config import MockConfig
-from mockserver.state import MockState
+from mockserver.hosting import FakeHost
 from mockserver.wire import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, compact_json
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
@@ -84,7 +82,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return listener
 
 
-class ThreadedServer:
+class ThreadedServer(FakeHost):
     """The fake on `host:port` (a free port by default) in a daemon thread; a context manager.
 
     `start()` returns once the socket accepts connections and raises a bind error instead of hanging; `stop()`
@@ -100,20 +98,13 @@ class ThreadedServer:
         port: int = 0,
         threads: int = DEFAULT_THREADS,
     ) -> None:
-        if app is not None and config is not None:
-            raise ValueError("pass an app or a config, not both")
-        self.app = app if app is not None else create_app(config)
+        super().__init__(app, config)
         self.host = host
         self.port = port
         self.threads = threads
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
-
-    @property
-    def state(self) -> MockState:
-        state: MockState = self.app.extensions[STATE_KEY]
-        return state
 
     @property
     def url(self) -> str:
@@ -176,11 +167,3 @@ class ThreadedServer:
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=timeout)
         self._thread = None
         self._server = None
-
-    def __enter__(self) -> ThreadedServer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
