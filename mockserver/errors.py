@@ -6,7 +6,7 @@ copied byte for byte from Binance's USDⓈ-M error-code page or from a captured 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -32,16 +32,6 @@ class BinanceRejection(Exception):
         self.detail: dict[str, Any] = detail or {}
         self.headers: dict[str, str] = {}  # extra response headers, e.g. Retry-After on 429/418
         self.used_weight: int | None = None  # set when the rate limiter refused before counting
-
-
-@dataclass
-class Outcome:
-    """What the journal records about how a request ended."""
-
-    http_status: int
-    code: int | None
-    explanation: str = ""
-    detail: dict[str, Any] = field(default_factory=dict)
 
 
 # --- security and request-format errors (the gate) ---
