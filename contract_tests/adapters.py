@@ -1,0 +1,199 @@
+"""The adapter a project writes to run the client contract (`contract_tests.client_contract`) against its own client.
+
+The contract drives a client through four verbs and compares what the client reports with a model of the account
+and with the fake's own state. An adapter maps those verbs onto the client under test:
+
+- `change_margin_type(symbol, margin_type)` returns 200 when the change was made, or the Binance error code the
+  client surfaced (-4046, -4168, -4048, -4047, ...). Binance rejections are returned, never raised; anything else
+  (a transport failure, a 5xx the client gave up on) may raise and fails the contract with its traceback.
+- `set_multi_assets_margin(enabled)` likewise (200, -4171, -4167).
+- `margin_type(symbol)` reads the margin type back through the client: "ISOLATED" or "CROSSED".
+- `syncs_time`: True if the client keeps its timestamps in step with the server's clock by itself (a sync with
+  /fapi/v1/time, a re-sync after -1021). Only then does the contract skew the account's clock by up to ten minutes;
+  otherwise skew stays within what a local-clock timestamp survives under the default recvWindow.
+- `resolves_unknown_outcomes`: True if the client settles a change whose outcome is unknown (503 "Unknown error",
+  408 -1007, a read timeout, a dropped connection) safely by itself, ending in the state the caller asked for. Only
+  then does the contract inject those faults. The official SDK does not (it raises), so its adapter says False.
+- `close()` (optional): called when a run ends, to release sessions.
+
+A factory builds one adapter per run from the fresh account's credentials:
+`factory(base_url, api_key, secret, private_key_pem)`, where `secret` is set for HMAC keys and `private_key_pem`
+(PKCS#8 PEM) for RSA and Ed25519 keys. An adapter class whose constructor takes those four arguments is a factory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from client import AuthenticationError, BadRequestError, FuturesClient, signer_for
+
+if TYPE_CHECKING:
+    from binance_sdk_derivatives_trading_usds_futures.rest_api.rest_api import DerivativesTradingUsdsFuturesRestAPI
+
+SUCCESS = 200
+
+
+class ClientAdapter(Protocol):
+    """What the client contract needs from a client; see the module docstring for the meaning of each member."""
+
+    @property
+    def syncs_time(self) -> bool: ...
+
+    @property
+    def resolves_unknown_outcomes(self) -> bool: ...
+
+    def change_margin_type(self, symbol: str, margin_type: str) -> int:
+        """200 on success, else the Binance code the client surfaced; never raises for a Binance rejection."""
+        ...
+
+    def set_multi_assets_margin(self, enabled: bool) -> int:
+        """200 on success, else the Binance code the client surfaced; never raises for a Binance rejection."""
+        ...
+
+    def margin_type(self, symbol: str) -> str:
+        """The symbol's margin type read through the client: "ISOLATED" or "CROSSED"."""
+        ...
+
+
+class ClientFactory(Protocol):
+    """Builds an adapter for one fresh account: `secret` for an HMAC key, `private_key_pem` for RSA or Ed25519."""
+
+    def __call__(
+        self, base_url: str, api_key: str, secret: str | None, private_key_pem: str | None, /
+    ) -> ClientAdapter: ...
+
+
+class RecordingSleep:
+    """A `sleep` to inject into a client: records each wait instead of waiting, so retries cost no time."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+class ReferenceClientAdapter:
+    """`client.FuturesClient` as it ships: it re-syncs its clock after a -1021 and settles unknown outcomes itself.
+
+    Its sleep is a `RecordingSleep` (`self.sleeps.waits`), so backoffs never really wait.
+    """
+
+    syncs_time = True
+    resolves_unknown_outcomes = True
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        secret: str | None,
+        private_key_pem: str | None,
+        /,
+        *,
+        timeout_s: float = 10.0,
+    ) -> None:
+        self.sleeps = RecordingSleep()
+        self.client = FuturesClient(
+            api_key,
+            signer_for(secret=secret, private_key=private_key_pem),
+            base_url=base_url,
+            timeout_s=timeout_s,
+            sleep=self.sleeps,
+        )
+
+    def change_margin_type(self, symbol: str, margin_type: str) -> int:
+        try:
+            self.client.change_margin_type(symbol, margin_type)
+        except (BadRequestError, AuthenticationError) as rejection:
+            return _code_of(rejection.code, rejection)
+        return SUCCESS
+
+    def set_multi_assets_margin(self, enabled: bool) -> int:
+        try:
+            self.client.set_multi_assets_margin(enabled)
+        except (BadRequestError, AuthenticationError) as rejection:
+            return _code_of(rejection.code, rejection)
+        return SUCCESS
+
+    def margin_type(self, symbol: str) -> str:
+        return self.client.margin_type(symbol)
+
+    def close(self) -> None:
+        self.client.session.close()
+
+
+class OfficialSdkAdapter:
+    """Binance's official SDK (`binance-sdk-derivatives-trading-usds-futures`), unmodified.
+
+    It stamps requests with the local clock and never syncs (`syncs_time = False`), and it raises on a 503 or 408
+    without finding out whether the change landed (`resolves_unknown_outcomes = False`). Its HTTP 400 and 401
+    errors carry the Binance code in `status_code`. `retries=0`: one SDK call is one HTTP request.
+    """
+
+    syncs_time = False
+    resolves_unknown_outcomes = False
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        secret: str | None,
+        private_key_pem: str | None,
+        /,
+        *,
+        timeout_ms: int = 5000,
+    ) -> None:
+        # The SDK is a test extra: imported here so that importing this module never needs it.
+        from binance_common.configuration import ConfigurationRestAPI
+        from binance_sdk_derivatives_trading_usds_futures import DerivativesTradingUsdsFutures
+
+        config = ConfigurationRestAPI(
+            api_key=api_key,
+            api_secret=secret,
+            private_key=private_key_pem,
+            base_path=base_url,
+            timeout=timeout_ms,
+            retries=0,
+        )
+        self.rest_api: DerivativesTradingUsdsFuturesRestAPI = DerivativesTradingUsdsFutures(
+            config_rest_api=config
+        ).rest_api
+
+    def change_margin_type(self, symbol: str, margin_type: str) -> int:
+        from binance_sdk_derivatives_trading_usds_futures.rest_api.models import ChangeMarginTypeMarginTypeEnum
+
+        return self._code(
+            lambda: self.rest_api.change_margin_type(
+                symbol=symbol, margin_type=ChangeMarginTypeMarginTypeEnum(margin_type)
+            ).data()
+        )
+
+    def set_multi_assets_margin(self, enabled: bool) -> int:
+        flag = "true" if enabled else "false"
+        return self._code(lambda: self.rest_api.change_multi_assets_mode(multi_assets_margin=flag).data())
+
+    def margin_type(self, symbol: str) -> str:
+        configs: Any = self.rest_api.symbol_configuration(symbol=symbol).data()
+        return str(configs[0].margin_type)
+
+    def close(self) -> None:
+        # The SDK offers no close(); its keep-alive session would otherwise stay open.
+        self.rest_api._session.close()
+
+    @staticmethod
+    def _code(call: Callable[[], Any]) -> int:
+        from binance_common.errors import BadRequestError as SdkBadRequest
+        from binance_common.errors import UnauthorizedError as SdkUnauthorized
+
+        try:
+            answer = call()
+        except (SdkBadRequest, SdkUnauthorized) as rejection:
+            return _code_of(rejection.status_code, rejection)
+        return int(answer.code)
+
+
+def _code_of(code: int | None, rejection: Exception) -> int:
+    if code is None:
+        raise AssertionError(f"the client surfaced a rejection without a Binance code: {rejection!r}")
+    return code
