@@ -97,17 +97,10 @@ class FuturesClient:
         if margin_type not in MARGIN_TYPES:
             raise ValueError(f"margin_type must be one of {MARGIN_TYPES}, not {margin_type!r}")
         params = {"symbol": symbol, "marginType": margin_type}
-        for attempt in range(1, self.retry.max_attempts + 1):
-            try:
-                self._call("POST", "/fapi/v1/marginType", params, recv_window=recv_window, state_changing=True)
-                return
-            except (ServerError, TransportError) as exc:
-                if not _outcome_unknown(exc) or attempt == self.retry.max_attempts:
-                    raise
-                # It may have landed: read it back rather than repeat it blindly.
-                if self.margin_type(symbol) == margin_type:
-                    return
-        raise AssertionError("unreachable: the loop returns or raises")
+        self._settle(
+            lambda: self._call("POST", "/fapi/v1/marginType", params, recv_window=recv_window, state_changing=True),
+            lambda: self.margin_type(symbol) == margin_type,
+        )
 
     def ensure_margin_type(self, symbol: str, margin_type: str, *, recv_window: int | None = None) -> bool:
         """Make `symbol` use `margin_type`; True if this call changed it, False if it already was (-4046)."""
@@ -132,7 +125,22 @@ class FuturesClient:
     def set_multi_assets_margin(self, enabled: bool) -> None:
         """Switch Multi-Assets mode; raises NoChangeNeededError (-4171) when it already is so."""
         params = {"multiAssetsMargin": "true" if enabled else "false"}
-        self._call("POST", "/fapi/v1/multiAssetsMargin", params, state_changing=True)
+        self._settle(
+            lambda: self._call("POST", "/fapi/v1/multiAssetsMargin", params, state_changing=True),
+            lambda: self.multi_assets_margin() is enabled,
+        )
+
+    def _settle(self, send: Callable[[], object], landed: Callable[[], bool]) -> None:
+        """Send a change; when its outcome is unknown, read the state back and re-send only if it did not land."""
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                send()
+                return
+            except (ServerError, TransportError) as exc:
+                if not exc.outcome_unknown or attempt == self.retry.max_attempts:
+                    raise
+                if landed():
+                    return
 
     # --- the one request path ---
     def _signed_payload(self, params: Mapping[str, str], recv_window: int | None) -> str:
@@ -208,7 +216,3 @@ class FuturesClient:
         except (ValueError, json.JSONDecodeError):
             body = {"msg": response.text}
         return error_from_response(response.status_code, body, dict(response.headers))
-
-
-def _outcome_unknown(error: ServerError | TransportError) -> bool:
-    return error.outcome_unknown

@@ -284,3 +284,12 @@ def test_margin_type_value_is_checked_before_sending() -> None:
     client = FuturesClient("k", HmacSigner("s"), base_url="http://127.0.0.1:9")
     with pytest.raises(ValueError, match="margin_type"):
         client.change_margin_type("BTCUSDT", "isolated")
+
+
+@pytest.mark.parametrize(("kind", "applied"), [("unknown", True), ("timeout", False), ("drop", True)])
+def test_multi_assets_switch_settles_unknown_outcomes_too(handle: MockAccount, kind: str, applied: bool) -> None:
+    handle.add_fault(kind, path="/fapi/v1/multiAssetsMargin", method="POST", applied=applied)
+    client_for(handle).set_multi_assets_margin(True)
+    assert handle.state()["multiAssetsMargin"] is True
+    posts = [e for e in handle.calls("/fapi/v1/multiAssetsMargin") if e["method"] == "POST"]
+    assert len(posts) == (1 if applied else 2)
