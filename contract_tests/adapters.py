@@ -13,7 +13,8 @@ and with the fake's own state. An adapter maps those verbs onto the client under
   otherwise skew stays within what a local-clock timestamp survives under the default recvWindow.
 - `resolves_unknown_outcomes`: True if the client settles a change whose outcome is unknown (503 "Unknown error",
   408 -1007, a read timeout, a dropped connection) safely by itself, ending in the state the caller asked for. Only
-  then does the contract inject those faults. The official SDK does not (it raises), so its adapter says False.
+  then does the contract inject those faults. The official SDK does not (it raises), so its adapter says False
+  (see tests/examples/test_client_contract_adapter.py, the README's example of an adapter).
 - `close()` (optional): called when a run ends, to release sessions.
 
 A factory builds one adapter per run from the fresh account's credentials:
@@ -23,13 +24,9 @@ A factory builds one adapter per run from the fresh account's credentials:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
 from client import AuthenticationError, BadRequestError, FuturesClient, signer_for
-
-if TYPE_CHECKING:
-    from binance_sdk_derivatives_trading_usds_futures.rest_api.rest_api import DerivativesTradingUsdsFuturesRestAPI
 
 SUCCESS = 200
 
@@ -121,76 +118,6 @@ class ReferenceClientAdapter:
 
     def close(self) -> None:
         self.client.session.close()
-
-
-class OfficialSdkAdapter:
-    """Binance's official SDK (`binance-sdk-derivatives-trading-usds-futures`), unmodified.
-
-    It stamps requests with the local clock and never syncs (`syncs_time = False`), and it raises on a 503 or 408
-    without finding out whether the change landed (`resolves_unknown_outcomes = False`). Its HTTP 400 and 401
-    errors carry the Binance code in `status_code`. `retries=0`: one SDK call is one HTTP request.
-    """
-
-    syncs_time = False
-    resolves_unknown_outcomes = False
-
-    def __init__(
-        self,
-        base_url: str,
-        api_key: str,
-        secret: str | None,
-        private_key_pem: str | None,
-        /,
-        *,
-        timeout_ms: int = 5000,
-    ) -> None:
-        # The SDK is a test extra: imported here so that importing this module never needs it.
-        from binance_common.configuration import ConfigurationRestAPI
-        from binance_sdk_derivatives_trading_usds_futures import DerivativesTradingUsdsFutures
-
-        config = ConfigurationRestAPI(
-            api_key=api_key,
-            api_secret=secret,
-            private_key=private_key_pem,
-            base_path=base_url,
-            timeout=timeout_ms,
-            retries=0,
-        )
-        self.rest_api: DerivativesTradingUsdsFuturesRestAPI = DerivativesTradingUsdsFutures(
-            config_rest_api=config
-        ).rest_api
-
-    def change_margin_type(self, symbol: str, margin_type: str) -> int:
-        from binance_sdk_derivatives_trading_usds_futures.rest_api.models import ChangeMarginTypeMarginTypeEnum
-
-        return self._code(
-            lambda: self.rest_api.change_margin_type(
-                symbol=symbol, margin_type=ChangeMarginTypeMarginTypeEnum(margin_type)
-            ).data()
-        )
-
-    def set_multi_assets_margin(self, enabled: bool) -> int:
-        flag = "true" if enabled else "false"
-        return self._code(lambda: self.rest_api.change_multi_assets_mode(multi_assets_margin=flag).data())
-
-    def margin_type(self, symbol: str) -> str:
-        configs: Any = self.rest_api.symbol_configuration(symbol=symbol).data()
-        return str(configs[0].margin_type)
-
-    def close(self) -> None:
-        # The SDK offers no close(); its keep-alive session would otherwise stay open.
-        self.rest_api._session.close()
-
-    @staticmethod
-    def _code(call: Callable[[], Any]) -> int:
-        from binance_common.errors import BadRequestError as SdkBadRequest
-        from binance_common.errors import UnauthorizedError as SdkUnauthorized
-
-        try:
-            answer = call()
-        except (SdkBadRequest, SdkUnauthorized) as rejection:
-            return _code_of(rejection.status_code, rejection)
-        return int(answer.code)
 
 
 def _code_of(code: int | None, rejection: Exception) -> int:
