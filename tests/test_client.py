@@ -293,3 +293,20 @@ def test_multi_assets_switch_settles_unknown_outcomes_too(handle: MockAccount, k
     assert handle.state()["multiAssetsMargin"] is True
     posts = [e for e in handle.calls("/fapi/v1/multiAssetsMargin") if e["method"] == "POST"]
     assert len(posts) == (1 if applied else 2)
+
+
+def test_outcome_that_stays_unknown_surfaces_after_the_last_attempt(handle: MockAccount) -> None:
+    handle.add_fault("timeout", applied=False, count=10)
+    with pytest.raises(ServerError) as error:
+        client_for(handle).change_margin_type("BTCUSDT", "ISOLATED")
+    assert (error.value.http_status, error.value.code, error.value.outcome_unknown) == (408, -1007, True)
+    assert len(handle.calls("/fapi/v1/marginType")) == 4  # each re-sent only after reading back that it had not landed
+    assert len(handle.calls("/fapi/v1/symbolConfig")) == 3
+
+
+def test_connection_that_keeps_dropping_surfaces_as_an_unknown_outcome(handle: MockAccount) -> None:
+    handle.add_fault("drop", applied=False, count=10)
+    with pytest.raises(TransportError) as error:
+        client_for(handle).change_margin_type("BTCUSDT", "ISOLATED")
+    assert error.value.outcome_unknown is True
+    assert handle.margin_type("BTCUSDT") == "CROSSED"
