@@ -65,6 +65,7 @@ class FuturesClient:
         self.api_key = api_key
         self.signer = signer
         self.base_url = base_url.rstrip("/")
+        self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
         self.recv_window = recv_window
         self.timeout_s = timeout_s
@@ -75,6 +76,17 @@ class FuturesClient:
         self.used_weight: int | None = None  # X-MBX-USED-WEIGHT-1M of the last answer
         if sync_time:
             self.sync_time()
+
+    def close(self) -> None:
+        """Close the HTTP session, if this client created it (an injected session stays the caller's)."""
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self) -> FuturesClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # --- public calls ---
     def ping(self) -> None:

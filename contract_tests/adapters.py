@@ -117,7 +117,7 @@ class ReferenceClientAdapter:
         return self.client.margin_type(symbol)
 
     def close(self) -> None:
-        self.client.session.close()
+        self.client.close()
 
 
 def _code_of(code: int | None, rejection: Exception) -> int:

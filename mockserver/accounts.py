@@ -73,8 +73,9 @@ def _decimal(value: Any) -> Decimal:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise SeedError(f"positionAmt {value!r} is not a decimal number") from None
-    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 18:
-        raise SeedError(f"positionAmt {value!r} is out of range")
+    exponent = amount.as_tuple().exponent
+    if not amount.is_finite() or abs(amount) >= Decimal(10) ** 18 or (isinstance(exponent, int) and exponent < -18):
+        raise SeedError(f"positionAmt {value!r} is out of range (at most 18 digits either side of the point)")
     return amount
 
 

@@ -40,6 +40,7 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 BODY_METHODS = frozenset({"POST", "PUT", "DELETE"})
 _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+_PARSED_KEY = "fapi_mock.signed_request"
 DROPPED = errors.ErrorSpec(503, -1000, "The connection was dropped by an injected fault.")
 
 
@@ -52,7 +53,10 @@ class Answer:
 
 def _text(raw: str) -> str:
     """A WSGI string (latin-1 of the wire bytes) as the UTF-8 text it carries, for the journal."""
-    return raw.encode("latin-1").decode("utf-8", "replace")
+    try:
+        return raw.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # some in-process servers (httpx's WSGITransport) pass already-decoded text
+        return raw
 
 
 def _read_body(environ: dict[str, Any], method: str, cap: int) -> bytes:
@@ -63,7 +67,7 @@ def _read_body(environ: dict[str, Any], method: str, cap: int) -> bytes:
     stream = environ.get("wsgi.input")
     if stream is None:
         return b""
-    if declared.isdigit():
+    if declared.isascii() and declared.isdigit():
         if int(declared) > cap:
             raise BinanceRejection(errors.body_too_large(cap), f"Content-Length {declared} is over the cap")
         return bytes(stream.read(int(declared))) if int(declared) else b""
@@ -99,7 +103,6 @@ class BinanceEdge:
         raw_body = b""
         fault: Fault | None = None
         rejection: BinanceRejection | None = None
-        request: SignedRequest | None = None
         journal_extra: dict[str, Any] = {}
         try:
             used_weight = state.rate_limiter.admit(ip, endpoint_weight(method, path))
@@ -110,14 +113,11 @@ class BinanceEdge:
             if endpoint is None:
                 raise BinanceRejection(errors.method_not_allowed(method, _text(path)))
             raw_body = _read_body(environ, method, state.config.max_body_bytes)
-            request = SignedRequest.from_wire(
-                method, path, environ.get("QUERY_STRING", "").encode("latin-1"), raw_body, api_key, ip
-            )
             fault = state.faults.draw(method, path, state.account_of(api_key))
             if fault is not None and not fault.applied:
                 answer = self._fault_answer(environ, fault)  # instead of the endpoint: nothing is executed
             else:
-                answer = Answer(200, endpoint(state, request), [])
+                answer = Answer(200, endpoint(state, self._request(environ, method, path, raw_body, api_key, ip)), [])
         except BinanceRejection as exc:
             rejection = exc
             if exc.used_weight is not None:
@@ -135,14 +135,22 @@ class BinanceEdge:
             ("X-Mock-Exchange", MOCK_IDENT),
             (WEIGHT_HEADER, str(used_weight)),
         ]
-        if request is None:  # refused before its parameters were read: parse them for the journal all the same
-            request = SignedRequest.from_wire(
-                method, path, environ.get("QUERY_STRING", "").encode("latin-1"), raw_body, api_key, ip
-            )
-        self._journal(request, answer, rejection, journal_extra)
+        self._journal(self._request(environ, method, path, raw_body, api_key, ip), answer, rejection, journal_extra)
         if fault is not None and fault.kind is FaultKind.DELAY and not environ.get(IN_PROCESS_ENVIRON_KEY):
             time.sleep(fault.delay_ms / 1000)  # executed and journaled already; only the answer is late
         return answer
+
+    @staticmethod
+    def _request(
+        environ: dict[str, Any], method: str, path: str, raw_body: bytes, api_key: str | None, ip: str
+    ) -> SignedRequest:
+        """The request as the gate reads it, parsed once: the endpoint and the journal share it (via the environ)."""
+        request: SignedRequest | None = environ.get(_PARSED_KEY)
+        if request is None:
+            query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+            request = SignedRequest.from_wire(method, path, query, raw_body, api_key, ip)
+            environ[_PARSED_KEY] = request
+        return request
 
     def _fault_answer(self, environ: dict[str, Any], fault: Fault) -> Answer:
         if fault.kind is FaultKind.DROP:
@@ -170,7 +178,11 @@ class BinanceEdge:
             return answer
         if fault.applied:
             # Executed for real; the caller is told something else. The journal keeps what really happened.
-            described.update(realStatus=answer.status, realCode=rejection.spec.code if rejection else 200)
+            described.update(
+                realStatus=answer.status,
+                realCode=rejection.spec.code if rejection else 200,
+                realExplanation=rejection.explanation if rejection else "applied",
+            )
             answer = self._fault_answer(environ, fault)
         journal_extra.update(
             code=fault.answer.code if fault.answer is not None else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import signal
 import sys
@@ -50,6 +51,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fapi-mock",
@@ -57,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s, loopback only)")
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to bind (default: %(default)s); anything but loopback exposes the control API, which mints keys",
+    )
     parser.add_argument(
         "--port", type=_non_negative, default=8080, help="port; 0 picks a free one (default: %(default)s)"
     )
@@ -108,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fapi-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"fapi-mock listening on {server.url}", flush=True)
+    if not _is_loopback(args.host):
+        print(
+            f"fapi-mock: warning: {args.host} is not loopback: anyone reaching it can mint keys, read the journal",
+            file=sys.stderr,
+        )
     if args.accounts:
         keys = server.state.exchange.registered_keys()
         print(f"{len(keys)} key(s) from {args.accounts}: " + ", ".join(k.api_key for k in keys), flush=True)

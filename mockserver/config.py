@@ -29,7 +29,7 @@ class ConfigError(ValueError):
 class MockConfig:
     """Everything `create_app` needs; `keys` and `accounts` use the control API's camelCase shapes."""
 
-    keys: list[Mapping[str, Any]] = field(default_factory=list)
+    keys: list[Mapping[str, Any]] = field(default_factory=list, repr=False)  # they hold secrets
     accounts: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     recv_window_max: int = MAX_RECV_WINDOW
     weight_limit: int | None = DEFAULT_WEIGHT_LIMIT

@@ -44,6 +44,10 @@ def json_object() -> dict[str, Any]:
     body = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(body, dict):
         raise ControlError("the request body must be a JSON object")
+    try:
+        compact_json(body)  # lone surrogates (\ud800) would be stored, then break every later answer that shows them
+    except UnicodeEncodeError:
+        raise ControlError("the request body must be valid Unicode (no lone surrogates)") from None
     return body
 
 
@@ -103,7 +107,7 @@ def read_journal() -> Response:
     raw_limit = request.args.get("limit")
     limit = None
     if raw_limit is not None:
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1_000_000:
+        if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= 1_000_000:
             raise ControlError("limit must be a positive integer")
         limit = int(raw_limit)
     return json_response(mock_state().journal.entries(limit, request.args.get("account")))

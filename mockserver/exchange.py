@@ -70,10 +70,6 @@ class Exchange:
             return list(self._keys.values())
 
     # --- accounts, as the control API seeds and reads them ---
-    def account(self, account_id: str) -> Account | None:
-        with self._lock:
-            return self._accounts.get(account_id)
-
     def describe_account(self, account_id: str) -> dict[str, Any] | None:
         with self._lock:
             account = self._accounts.get(account_id)

@@ -55,10 +55,6 @@ class SignedRequest:
         merged.update((p.key, p) for p in self.query_params)
         return merged
 
-    def values(self) -> dict[str, str]:
-        """Decoded values by name (query wins), for endpoints and unsigned calls; undecodable ones left out."""
-        return {name: p.value for name, p in self.merged().items() if p.value is not None}
-
 
 @dataclass(frozen=True)
 class AuthorizedCall:

@@ -66,8 +66,12 @@ def describe_rejection(entry: Mapping[str, Any]) -> str:
     detail = entry.get("detail")
     if detail:
         line += f" {json.dumps(detail)}"
-    if entry.get("fault"):
-        line += f" (injected fault {entry['fault']['kind']})"
+    fault = entry.get("fault")
+    if fault:
+        line += f" (injected fault {fault['kind']}"
+        if "realCode" in fault:
+            line += f", over the real answer {fault['realStatus']} {fault['realCode']}: {fault['realExplanation']}"
+        line += ")"
     return line
 
 
@@ -83,8 +87,8 @@ class MockAccount:
     account: str
     api_key: str
     key_type: str
-    secret: str | None
-    private_key: str | None
+    secret: str | None = field(repr=False)  # pytest shows fixture values in failures: keep keys out of CI logs
+    private_key: str | None = field(repr=False)
     control: Control = field(repr=False)
     strict: bool = False
     expected_codes: set[int] = field(default_factory=set)
@@ -203,11 +207,7 @@ class MockAccount:
         yield
 
     def unexpected_rejections(self) -> list[dict[str, Any]]:
-        return [
-            e
-            for e in self.journal()
-            if (e["status"] >= 400 or e.get("fault")) and e.get("code") not in self.expected_codes
-        ]
+        return [e for e in self.journal() if _rejected_code(e) not in (None, *self.expected_codes)]
 
     def assert_no_rejections(self) -> None:
         """Assert every call this account made was answered with success (faults and expected codes aside)."""
@@ -215,6 +215,18 @@ class MockAccount:
         if rejected:
             lines = "\n".join(f"  {describe_rejection(e)}" for e in rejected)
             raise AssertionError(f"the fake rejected {len(rejected)} call(s) of account {self.account}:\n{lines}")
+
+
+def _rejected_code(entry: Mapping[str, Any]) -> int | None:
+    """The code the fake really refused a call with; None when it accepted it. An injected fault is the test's own
+    doing: a fault that was not applied hides nothing, an applied one is judged by the answer it replaced."""
+    fault = entry.get("fault")
+    if fault is None or fault["kind"] == "delay":
+        return entry.get("code") if entry["status"] >= 400 else None
+    if not fault["applied"] or fault.get("realStatus", 200) < 400:
+        return None
+    code: int | None = fault.get("realCode")
+    return code
 
 
 def _params(entry: Mapping[str, Any]) -> dict[str, str]:

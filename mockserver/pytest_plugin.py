@@ -96,7 +96,12 @@ def _external_url(config: pytest.Config) -> str | None:
 
 
 class _XdistHooks:
-    """Starts the one live fake in the controller, lazily, and hands its URL to each worker."""
+    """Starts the one live fake in the controller when the first worker starts, and hands its URL to each worker.
+
+    The controller cannot know which fixtures the workers will use, so any `-n` run starts it (about 7 ms), and a
+    `fapi_mock_config` override in a conftest does not reach it: under xdist the shared fake has the default
+    configuration, or use `--fapi-mock-url` with a fake you start yourself.
+    """
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config

@@ -14,7 +14,7 @@ from waitress.task import ErrorTask, WSGITask
 
 from mockserver.config import MockConfig
 from mockserver.hosting import FakeHost
-from mockserver.wire import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, compact_json
+from mockserver.wire import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, WEIGHT_HEADER, compact_json
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
 # byte-faithful fake should too. Everything else waitress writes is already in the case Binance uses.
@@ -51,7 +51,7 @@ class _BinanceErrorTask(ErrorTask):
         state = getattr(self.channel.server, "fapi_state", None)
         if state is not None:
             client_ip = self.channel.addr[0] if isinstance(self.channel.addr, tuple) else "0.0.0.0"
-            headers.append(("X-MBX-USED-WEIGHT-1M", str(state.rate_limiter.used_weight(client_ip))))
+            headers.append((WEIGHT_HEADER, str(state.rate_limiter.used_weight(client_ip))))
         self.response_headers = [*self.response_headers, *headers]
         self.set_close_on_finish()
         self.content_length = len(body)
@@ -118,16 +118,25 @@ class ThreadedServer(FakeHost):
             raise RuntimeError("the server is already started")
         # Bind here, in the caller's thread, so a port in use raises OSError now and leaves nothing open behind.
         listener = _bind(self.host, self.port)
-        self._server = create_server(
-            self.app,
-            sockets=[listener],
-            threads=self.threads,
-            ident=MOCK_IDENT,
-            clear_untrusted_proxy_headers=True,
-        )
+        state = getattr(self.app, "extensions", {}).get(STATE_KEY)
+        limits = {"max_request_body_size": state.config.max_body_bytes} if state is not None else {}
+        try:
+            # waitress refuses a body over the cap while reading it (as JSON, through the error task): a huge
+            # declared Content-Length is never buffered.
+            self._server = create_server(
+                self.app,
+                sockets=[listener],
+                threads=self.threads,
+                ident=MOCK_IDENT,
+                clear_untrusted_proxy_headers=True,
+                **limits,
+            )
+        except Exception:
+            listener.close()
+            raise
         self._server.channel_class = _BinanceChannel
         # Read by the error task for the weight header; None when serving an app that is not a fake.
-        self._server.fapi_state = getattr(self.app, "extensions", {}).get(STATE_KEY)
+        self._server.fapi_state = state
         self.port = int(self._server.effective_port)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name=f"fapi-mock:{self.port}", daemon=True)

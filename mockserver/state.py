@@ -14,6 +14,9 @@ from mockserver.ratelimit import RateLimiter
 def _configured_keys(config: MockConfig) -> list[ApiKey]:
     keys = []
     for index, spec in enumerate(config.keys):
+        # Generated secrets would be shown to no one: a configured key must bring its secret or public key.
+        if isinstance(spec, dict) and not (spec.get("secret") or spec.get("publicKey")):
+            raise ConfigError(f"key #{index + 1}: give its 'secret' (HMAC) or 'publicKey' (RSA, ED25519)")
         try:
             keys.append(build_key(spec).key)
         except KeySpecError as exc:

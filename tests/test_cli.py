@@ -57,7 +57,7 @@ def test_help_lists_options_and_examples(capsys: pytest.CaptureFixture[str]) -> 
         main(["--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--host", "--port", "--accounts", "--recv-window-max", "--log-level", "--weight-limit"):
+    for option in ("--host", "--port", "--accounts", "--recv-window-max", "--log-level", "--weight-limit", "--threads"):
         assert option in text
     assert "default: 127.0.0.1" in text and "examples:" in text
 
@@ -108,7 +108,8 @@ def test_accounts_file_in_json_with_recv_window_max(tmp_path: Path) -> None:
     ("content", "suffix", "message"),
     [
         ("{not json", ".json", "is not valid json"),
-        ('[[keys]]\ntype = "DSA"\n', ".toml", "key #1: type must be one of"),
+        ('[[keys]]\ntype = "DSA"\nsecret = "x"\n', ".toml", "key #1: type must be one of"),
+        ('{"keys": [{"apiKey": "noSecret"}]}', ".json", "key #1: give its 'secret' (HMAC) or 'publicKey'"),
         ('{"keys": [], "extra": 1}', ".json", "unknown top-level entries: extra"),
         ('{"accounts": {"a": {"symbols": {"NOPE": {}}}}}', ".json", "'NOPE' is not in the symbol catalogue"),
     ],

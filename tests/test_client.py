@@ -310,3 +310,14 @@ def test_connection_that_keeps_dropping_surfaces_as_an_unknown_outcome(handle: M
         client_for(handle).change_margin_type("BTCUSDT", "ISOLATED")
     assert error.value.outcome_unknown is True
     assert handle.margin_type("BTCUSDT") == "CROSSED"
+
+
+def test_client_closes_only_the_session_it_created(monkeypatch: pytest.MonkeyPatch) -> None:
+    closed: list[requests.Session] = []
+    monkeypatch.setattr(requests.Session, "close", lambda session: closed.append(session))
+    with FuturesClient("k", HmacSigner("s")) as owned:
+        pass
+    assert closed == [owned.session]
+    injected = requests.Session()
+    FuturesClient("k", HmacSigner("s"), session=injected).close()
+    assert closed == [owned.session]

@@ -186,3 +186,32 @@ def test_body_over_the_cap_is_refused_before_reading(caller: Caller) -> None:
     response = caller.send("POST", "/fapi/v1/marginType", body="a=" + "x" * (64 * 1024))
     assert response.status_code == 413
     assert response.json == {"code": -1000, "msg": "Request body is larger than 65536 bytes."}
+
+
+def test_httpx_wsgi_transport_with_a_non_latin1_path_gets_a_binance_404() -> None:
+    import httpx
+    from helpers import make_config
+
+    from mockserver import create_app
+
+    with httpx.Client(transport=httpx.WSGITransport(app=create_app(make_config())), base_url="http://fake") as http:
+        response = http.get("/fapi/v1/%E2%82%AC")
+    assert response.status_code == 404 and response.json()["code"] == -1000
+
+
+def test_odd_content_length_in_process_is_no_crash(client: FlaskClient) -> None:
+    response = client.post("/fapi/v1/marginType", environ_overrides={"CONTENT_LENGTH": "²"})
+    assert response.status_code == 401 and response.json["code"] == -2014  # type: ignore[index]
+
+
+class _Unreadable:
+    def read(self, *args: object) -> bytes:
+        raise AssertionError("the body was read")
+
+
+def test_declared_body_over_the_cap_is_never_read(client: FlaskClient) -> None:
+    response = client.post(
+        "/fapi/v1/marginType",
+        environ_overrides={"CONTENT_LENGTH": str(64 * 1024 + 1), "wsgi.input": _Unreadable()},
+    )
+    assert response.status_code == 413 and response.json["code"] == -1000  # type: ignore[index]

@@ -177,3 +177,36 @@ def test_control_calls_weigh_nothing(caller: Caller) -> None:
     for _ in range(3):
         caller.client.get("/__mock__/keys")
     assert caller.client.get("/fapi/v1/ping").headers["X-MBX-USED-WEIGHT-1M"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/__mock__/keys", '{"apiKey": "sk", "secret": "\\ud800x"}'),
+        ("/__mock__/keys", '{"secret": "s", "account": "\\udfff"}'),
+        ("/__mock__/faults", '{"kind": "drop", "path": "/fapi/v1/ping", "account": "\\ud800"}'),
+    ],
+)
+def test_lone_surrogates_are_refused_and_nothing_is_stored(client: FlaskClient, path: str, body: str) -> None:
+    keys_before = client.get("/__mock__/keys").json
+    response = client.post(path, data=body, content_type="application/json")
+    assert (response.status_code, response.json) == (
+        400,
+        {"error": "the request body must be valid Unicode (no lone surrogates)"},
+    )
+    assert client.get("/__mock__/keys").json == keys_before
+    assert client.get("/__mock__/faults").json == []
+    assert client.get("/__mock__/journal").status_code == 200
+
+
+def test_journal_limit_must_be_ascii_digits(client: FlaskClient) -> None:
+    assert client.get("/__mock__/journal?limit=%C2%B2").status_code == 400
+
+
+def test_position_amounts_with_absurd_precision_are_refused(client: FlaskClient) -> None:
+    for amount in ("1e-50000000", "0.0000000000000000001"):
+        response = client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json={"positionAmt": amount})
+        assert response.status_code == 400 and "out of range" in response.json["error"]  # type: ignore[index]
+    assert (
+        client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json={"positionAmt": "1e-18"}).status_code == 200
+    )

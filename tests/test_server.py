@@ -101,3 +101,13 @@ def test_requests_waitress_refuses_still_get_binance_json(request_bytes: bytes) 
     assert lines[0].startswith(b"HTTP/1.1 400 ")
     assert b"Content-Type: application/json" in lines and b"X-MBX-USED-WEIGHT-1M: 0" in lines
     assert body.startswith(b'{"code":-1000,"msg":"Bad Request: ')
+
+
+def test_huge_declared_body_is_refused_by_the_server_without_waiting_for_it() -> None:
+    with ThreadedServer(config=make_config()) as server:
+        reply = raw_exchange(
+            server.port,
+            b"POST /fapi/v1/marginType HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n" + b"a" * 70_000,
+        )
+    assert reply.startswith(b"HTTP/1.1 413 ")
+    assert b"Content-Type: application/json" in reply and b'{"code":-1000,"msg":"Request Entity Too Large' in reply

@@ -33,6 +33,7 @@ def test_unknown_error_is_applied_then_a_retry_says_no_need(handle):
         "rule": faulted["fault"]["rule"],
         "realStatus": 200,
         "realCode": 200,
+        "realExplanation": "applied",
     }
 
 
@@ -86,3 +87,16 @@ def test_fault_by_probability_with_a_seed_is_repeatable(handle):
         for _ in range(12)
     ]
     assert again == outcomes
+
+
+def test_faults_are_not_rejections_but_what_they_hide_is(handle):
+    handle.add_fault("delay", delay_ms=10)
+    handle.add_fault("disconnected", path="/fapi/v1/ping")
+    post_margin_type(handle)
+    requests.get(f"{handle.base_url}/fapi/v1/ping", headers={"X-MBX-APIKEY": handle.api_key}, timeout=5)
+    handle.assert_no_rejections()  # a late answer and an injected 503 are the test's own doing
+    handle.add_fault("unknown")
+    handle.secret = "wrong"  # the 503 hides a real -1022
+    post_margin_type(handle)
+    with pytest.raises(AssertionError, match="over the real answer 400 -1022"):
+        handle.assert_no_rejections()
