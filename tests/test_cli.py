@@ -147,3 +147,20 @@ def test_console_script_is_installed() -> None:
     script = Path(sys.executable).with_name("fapi-mock")
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0 and "usage: fapi-mock" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.9.9.9", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.0.0.1", False),
+    ],
+)
+def test_non_loopback_hosts_are_recognised_for_the_warning(host: str, loopback: bool) -> None:
+    from mockserver.cli import _is_loopback
+
+    assert _is_loopback(host) is loopback

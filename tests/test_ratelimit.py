@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask.testing import FlaskClient
-from helpers import FROZEN_MS, Caller, make_config
+from helpers import FROZEN_MS, HMAC_KEY, Caller, make_config
 
 from mockserver import Clock, create_app
 from mockserver.errors import BinanceRejection
@@ -84,10 +84,13 @@ def test_waiting_out_the_429_avoids_a_ban() -> None:
 
 
 def test_a_refused_request_is_not_executed() -> None:
-    client, _clock = limited_client(1)
+    client, clock = limited_client(1)
     client.get("/fapi/v1/ping")
-    assert client.post("/fapi/v1/marginType").status_code == 429
+    caller = Caller(client)
+    refused = caller.margin_type("BTCUSDT", "ISOLATED", timestamp=clock.now_ms())
+    assert refused.status_code == 429
     assert client.get("/__mock__/journal").json[-1]["code"] == -1003  # type: ignore[index]
+    assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json["symbols"] == {}  # type: ignore[index]
 
 
 def test_bans_escalate_for_repeat_offenders() -> None:
