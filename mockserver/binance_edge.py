@@ -40,7 +40,6 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 BODY_METHODS = frozenset({"POST", "PUT", "DELETE"})
 _STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
-_PARSED_KEY = "fapi_mock.signed_request"
 DROPPED = errors.ErrorSpec(503, -1000, "The connection was dropped by an injected fault.")
 
 
@@ -102,6 +101,7 @@ class BinanceEdge:
         used_weight = 0
         raw_body = b""
         fault: Fault | None = None
+        request: SignedRequest | None = None
         rejection: BinanceRejection | None = None
         journal_extra: dict[str, Any] = {}
         try:
@@ -117,7 +117,8 @@ class BinanceEdge:
             if fault is not None and not fault.applied:
                 answer = self._fault_answer(environ, fault)  # instead of the endpoint: nothing is executed
             else:
-                answer = Answer(200, endpoint(state, self._request(environ, method, path, raw_body, api_key, ip)), [])
+                request = self._parse(environ, method, path, raw_body, api_key, ip)
+                answer = Answer(200, endpoint(state, request), [])
         except BinanceRejection as exc:
             rejection = exc
             if exc.used_weight is not None:
@@ -126,7 +127,7 @@ class BinanceEdge:
         except Exception as exc:  # a safety net: reaching it is a bug, and the fuzz tests look for it
             log.exception("unexpected error while answering %s %s", method, path)
             rejection = BinanceRejection(errors.UNKNOWN_ERROR, f"{type(exc).__name__} inside the fake")
-            answer = Answer(500, compact_json(errors.UNKNOWN_ERROR.body()), [])
+            answer = Answer(rejection.spec.http_status, compact_json(rejection.spec.body()), [])
         if fault is not None:
             answer = self._apply_fault(environ, fault, answer, rejection, journal_extra)
         answer.headers += [
@@ -135,22 +136,19 @@ class BinanceEdge:
             ("X-Mock-Exchange", MOCK_IDENT),
             (WEIGHT_HEADER, str(used_weight)),
         ]
-        self._journal(self._request(environ, method, path, raw_body, api_key, ip), answer, rejection, journal_extra)
+        if request is None:  # refused before the endpoint read it: parse it for the journal all the same
+            request = self._parse(environ, method, path, raw_body, api_key, ip)
+        self._journal(request, answer, rejection, journal_extra)
         if fault is not None and fault.kind is FaultKind.DELAY and not environ.get(IN_PROCESS_ENVIRON_KEY):
             time.sleep(fault.delay_ms / 1000)  # executed and journaled already; only the answer is late
         return answer
 
     @staticmethod
-    def _request(
+    def _parse(
         environ: dict[str, Any], method: str, path: str, raw_body: bytes, api_key: str | None, ip: str
     ) -> SignedRequest:
-        """The request as the gate reads it, parsed once: the endpoint and the journal share it (via the environ)."""
-        request: SignedRequest | None = environ.get(_PARSED_KEY)
-        if request is None:
-            query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
-            request = SignedRequest.from_wire(method, path, query, raw_body, api_key, ip)
-            environ[_PARSED_KEY] = request
-        return request
+        query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+        return SignedRequest.from_wire(method, path, query, raw_body, api_key, ip)
 
     def _fault_answer(self, environ: dict[str, Any], fault: Fault) -> Answer:
         if fault.kind is FaultKind.DROP:
