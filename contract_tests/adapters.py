@@ -24,6 +24,7 @@ A factory builds one adapter per run from the fresh account's credentials:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from client import AuthenticationError, BadRequestError, FuturesClient, signer_for
@@ -100,18 +101,10 @@ class ReferenceClientAdapter:
         )
 
     def change_margin_type(self, symbol: str, margin_type: str) -> int:
-        try:
-            self.client.change_margin_type(symbol, margin_type)
-        except (BadRequestError, AuthenticationError) as rejection:
-            return _code_of(rejection.code, rejection)
-        return SUCCESS
+        return _code(lambda: self.client.change_margin_type(symbol, margin_type))
 
     def set_multi_assets_margin(self, enabled: bool) -> int:
-        try:
-            self.client.set_multi_assets_margin(enabled)
-        except (BadRequestError, AuthenticationError) as rejection:
-            return _code_of(rejection.code, rejection)
-        return SUCCESS
+        return _code(lambda: self.client.set_multi_assets_margin(enabled))
 
     def margin_type(self, symbol: str) -> str:
         return self.client.margin_type(symbol)
@@ -120,7 +113,12 @@ class ReferenceClientAdapter:
         self.client.close()
 
 
-def _code_of(code: int | None, rejection: Exception) -> int:
-    if code is None:
-        raise AssertionError(f"the client surfaced a rejection without a Binance code: {rejection!r}")
-    return code
+def _code(change: Callable[[], None]) -> int:
+    """200 when the change went through, else the Binance code of the rejection the client raised."""
+    try:
+        change()
+    except (BadRequestError, AuthenticationError) as rejection:
+        if rejection.code is None:
+            raise AssertionError(f"the client surfaced a rejection without a Binance code: {rejection!r}") from None
+        return rejection.code
+    return SUCCESS
