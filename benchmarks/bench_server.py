@@ -20,9 +20,9 @@ from typing import Any
 from flask import Flask, Response, request
 
 from mockserver.app import create_app
-from mockserver.clock import Clock
 from mockserver.config import MockConfig
-from mockserver.server import ThreadedServer
+from mockserver.domain.clock import Clock
+from mockserver.hosting.server import ThreadedServer
 
 MARGIN_TYPE_PATH = "/fapi/v1/marginType"
 SUCCESS = {"code": 200, "msg": "success"}

@@ -3,7 +3,7 @@
 Each number comes with a baseline measured in the same run, and the report gives the ratio:
 - start+stop of the fake's ThreadedServer (app creation included, as the fixture does it) against a bare waitress
   server on a one-line WSGI app, started and stopped the same way (target: the fake's ≤ 30 ms together);
-- importing `mockserver.pytest_plugin` in a fresh interpreter that has already imported pytest, against the
+- importing `mockserver.testing.plugin` in a fresh interpreter that has already imported pytest, against the
   import of pytest itself (target ≤ 150 ms);
 - one signed marginType call through `BinanceInterceptor` against the same call through the plainest bridge: a
   `responses` callback that hands the request to the same app's Flask test client (target ≤ 1.1×).
@@ -85,7 +85,7 @@ def _import_ms(statement: str, repeat: int) -> float:
 
 
 def bench_plugin_import(repeat: int) -> tuple[float, float]:
-    plugin = _import_ms("import mockserver.pytest_plugin", repeat)
+    plugin = _import_ms("import mockserver.testing.plugin", repeat)
     code = "import time\nbegan = time.perf_counter()\nimport pytest\nprint(time.perf_counter() - began)\n"
     pytest_alone = _median_ms(
         [
@@ -163,7 +163,7 @@ def main() -> int:
             "≤ 30 ms",
         ),
         (
-            "`import mockserver.pytest_plugin` after pytest",
+            "`import mockserver.testing.plugin` after pytest",
             f"{plugin_ms:.1f} ms",
             f"`import pytest` {pytest_ms:.1f} ms",
             f"{plugin_ms / pytest_ms:.2f}×",

@@ -44,10 +44,10 @@ from bench_server import build_app
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from mockserver.catalogue import SymbolCatalogue
-from mockserver.keys import build_key
-from mockserver.server import DEFAULT_THREADS
-from mockserver.signing import decode_signature_value
+from mockserver.domain.catalogue import SymbolCatalogue
+from mockserver.domain.keys import build_key
+from mockserver.domain.signing import decode_signature_value
+from mockserver.hosting.server import DEFAULT_THREADS
 
 HERE = Path(__file__).resolve().parent
 SERVER_SCRIPT = HERE / "bench_server.py"

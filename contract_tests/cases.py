@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from hypothesis import strategies as st
@@ -192,6 +192,6 @@ def contract_cases(draw: st.DrawFn, key_types: Sequence[str] = ("HMAC",), valid_
     elif mutation is Mutation.BAD_RECV_WINDOW:
         detail = str(draw(st.sampled_from((0, 60001, 99999999))))
     if mutation in (Mutation.STALE_TIMESTAMP, Mutation.FUTURE_TIMESTAMP, Mutation.BAD_RECV_WINDOW):
-        base = ContractCase(**{**base.__dict__, "recv_window": None})  # the default window makes the edge exact
+        base = replace(base, recv_window=None)  # the default window makes the edge exact
     tamper_at = draw(st.integers(min_value=0, max_value=63))
-    return ContractCase(**{**base.__dict__, "mutation": mutation, "detail": detail, "tamper_at": tamper_at})
+    return replace(base, mutation=mutation, detail=detail, tamper_at=tamper_at)

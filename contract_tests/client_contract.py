@@ -43,9 +43,9 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from contract_tests.adapters import ClientAdapter, ClientFactory
 from contract_tests.profiles import register_profiles
 from mockserver.config import MockConfig
-from mockserver.faults import MAX_DELAY_MS
-from mockserver.handle import AppControl, MockAccount, open_account
-from mockserver.intercept import BinanceInterceptor
+from mockserver.hosting.intercept import BinanceInterceptor
+from mockserver.testing.handle import AppControl, MockAccount, open_account
+from mockserver.wire.faults import MAX_DELAY_MS
 
 register_profiles()
 

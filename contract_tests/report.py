@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPORT_ENV = "FAPI_CONTRACT_REPORT"
-
 
 @dataclass
 class ParityRow:
@@ -18,6 +16,8 @@ class ParityRow:
 
 @dataclass
 class ParityReport:
+    """The server contract's cases of one run against one target, written as a markdown table."""
+
     target: str
     rows: list[ParityRow] = field(default_factory=list)
 

@@ -22,7 +22,6 @@ from client.signing import HmacSigner, Signer, signer_for
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-TARGET_ENV = "FAPI_CONTRACT_TARGET"
 API_KEY_ENV = "FAPI_CONTRACT_API_KEY"
 SECRET_ENV = "FAPI_CONTRACT_API_SECRET"
 PRIVATE_KEY_FILE_ENV = "FAPI_CONTRACT_PRIVATE_KEY_FILE"
@@ -91,7 +90,7 @@ def stranger_signer(key_type: str) -> Signer:
 
 def _mint_credentials(control: Any) -> dict[str, Credential]:
     """One fresh account with a key of each type, on a fake reached through its control API."""
-    from mockserver.handle import open_account
+    from mockserver.testing.handle import open_account
 
     first = open_account(control, "", key_type="HMAC")
     credentials = {"HMAC": Credential(first.api_key, HmacSigner(first.secret or ""))}
@@ -103,8 +102,8 @@ def _mint_credentials(control: Any) -> dict[str, Credential]:
 
 def inprocess_target() -> Target:
     from mockserver.config import MockConfig
-    from mockserver.handle import AppControl
-    from mockserver.intercept import BinanceInterceptor
+    from mockserver.hosting.intercept import BinanceInterceptor
+    from mockserver.testing.handle import AppControl
 
     interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None)).start()
     return Target(
@@ -116,7 +115,7 @@ def inprocess_target() -> Target:
 
 
 def url_target(url: str) -> Target:
-    from mockserver.handle import HttpControl
+    from mockserver.testing.handle import HttpControl
 
     url = url.rstrip("/")
     return Target(f"the fake at {url}", url, _mint_credentials(HttpControl(url)))

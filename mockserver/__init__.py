@@ -1,4 +1,4 @@
-"""An offline fake of Binance USDⓈ-M futures' POST /fapi/v1/marginType and the endpoints around it.
+"""An offline fake of Binance USDⓈ-M futures' account configuration, centred on POST /fapi/v1/marginType.
 
 The names below load on first use, so `import mockserver` (and the pytest plugin that lives in this package) stays
 cheap for test sessions that never start a fake.
@@ -11,20 +11,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockserver.app import create_app
-    from mockserver.clock import Clock
     from mockserver.config import DEMO_API_KEY, DEMO_SECRET, ConfigError, MockConfig
-    from mockserver.intercept import BinanceInterceptor
-    from mockserver.server import ThreadedServer
+    from mockserver.domain.clock import Clock
+    from mockserver.hosting.intercept import BinanceInterceptor
+    from mockserver.hosting.server import ThreadedServer
+    from mockserver.testing.handle import ControlCallRefused, LiveFake, MockAccount
 
 _EXPORTS = {
     "create_app": "mockserver.app",
-    "Clock": "mockserver.clock",
     "DEMO_API_KEY": "mockserver.config",
     "DEMO_SECRET": "mockserver.config",
     "ConfigError": "mockserver.config",
     "MockConfig": "mockserver.config",
-    "BinanceInterceptor": "mockserver.intercept",
-    "ThreadedServer": "mockserver.server",
+    "Clock": "mockserver.domain.clock",
+    "BinanceInterceptor": "mockserver.hosting.intercept",
+    "ThreadedServer": "mockserver.hosting.server",
+    "ControlCallRefused": "mockserver.testing.handle",
+    "LiveFake": "mockserver.testing.handle",
+    "MockAccount": "mockserver.testing.handle",
 }
 __all__ = [
     "DEMO_API_KEY",
@@ -32,6 +36,9 @@ __all__ = [
     "BinanceInterceptor",
     "Clock",
     "ConfigError",
+    "ControlCallRefused",
+    "LiveFake",
+    "MockAccount",
     "MockConfig",
     "ThreadedServer",
     "create_app",

@@ -1,3 +1,3 @@
-from mockserver.cli import main
+from mockserver.hosting.cli import main
 
 raise SystemExit(main())

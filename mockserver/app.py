@@ -8,11 +8,11 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from mockserver.binance_edge import BinanceEdge
 from mockserver.config import MockConfig
-from mockserver.control_routes import control, json_response
+from mockserver.control.api import control, json_response
 from mockserver.state import MockState
-from mockserver.wire import STATE_KEY
+from mockserver.wire.edge import BinanceEdge
+from mockserver.wire.protocol import STATE_KEY
 
 log = logging.getLogger("mockserver")
 

@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mockserver.catalogue import SymbolCatalogue
-from mockserver.clock import Clock
-from mockserver.gate import MAX_RECV_WINDOW
-from mockserver.journal import DEFAULT_JOURNAL_SIZE
-from mockserver.ratelimit import DEFAULT_WEIGHT_LIMIT
+from mockserver.domain.catalogue import SymbolCatalogue
+from mockserver.domain.clock import Clock
 
 # The key pair of Binance's own HMAC signing example: the CLI's account when none is configured.
 DEMO_API_KEY = "dbefbc809e3e83c283a984c3a1459732ea7db1360ca80c5c2c8867408d28cc83"
 DEMO_SECRET = "2b5eb11e18796d12d88f13dc27dbbd02c2cc51ff7059765ed9821957d82bb4d9"
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+# Binance's limits, the defaults of the fields below; the wire layer reads them from here so that configuration
+# depends on nothing above the domain.
+MAX_RECV_WINDOW = 60000  # the largest recvWindow fapi accepts
+DEFAULT_WEIGHT_LIMIT = 2400  # REQUEST_WEIGHT per IP per minute, as exchangeInfo's rateLimits say
+DEFAULT_JOURNAL_SIZE = 1000
 
 
 class ConfigError(ValueError):

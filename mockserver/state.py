@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from mockserver.catalogue import SymbolCatalogue
 from mockserver.config import ConfigError, MockConfig
-from mockserver.exchange import Exchange
-from mockserver.faults import FaultBook
-from mockserver.journal import Journal
-from mockserver.keys import ApiKey, KeySpecError, build_key
-from mockserver.ratelimit import RateLimiter
+from mockserver.domain.catalogue import SymbolCatalogue
+from mockserver.domain.exchange import Exchange
+from mockserver.domain.keys import ApiKey, KeySpecError, build_key
+from mockserver.wire.faults import FaultBook
+from mockserver.wire.journal import Journal
+from mockserver.wire.ratelimit import RateLimiter
 
 
 def _configured_keys(config: MockConfig) -> list[ApiKey]:

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from mockserver import DEMO_API_KEY, DEMO_SECRET
-from mockserver.cli import main
+from mockserver.hosting.cli import main
 
 
 @contextmanager
@@ -161,6 +161,6 @@ def test_console_script_is_installed() -> None:
     ],
 )
 def test_non_loopback_hosts_are_recognised_for_the_warning(host: str, loopback: bool) -> None:
-    from mockserver.cli import _is_loopback
+    from mockserver.hosting.cli import _is_loopback
 
     assert _is_loopback(host) is loopback

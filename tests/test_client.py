@@ -24,7 +24,7 @@ from client import (
 )
 from client.signing import Ed25519Signer, HmacSigner
 from mockserver import BinanceInterceptor, Clock, MockConfig
-from mockserver.handle import MockAccount
+from mockserver.testing.handle import MockAccount
 
 
 def client_for(handle: MockAccount, **options: object) -> FuturesClient:
@@ -72,7 +72,7 @@ def test_signer_for_refuses_ambiguity_and_hides_secrets() -> None:
 # --- the happy paths, on a live fake, each key type ---
 @pytest.mark.parametrize("key_type", ["HMAC", "RSA", "ED25519"])
 def test_change_and_ensure_margin_type(fapi_mock_server: object, key_type: str, request: pytest.FixtureRequest) -> None:
-    from mockserver.handle import open_account
+    from mockserver.testing.handle import open_account
 
     handle = open_account(fapi_mock_server.control, fapi_mock_server.url, key_type=key_type)  # type: ignore[attr-defined]
     client = client_for(handle)

@@ -28,7 +28,7 @@ from helpers import (
 )
 
 from mockserver import Clock, MockConfig, create_app
-from mockserver.server import ThreadedServer
+from mockserver.hosting.server import ThreadedServer
 
 SYMBOL = "BTCUSDT"
 MARGIN_TYPE = "/fapi/v1/marginType"

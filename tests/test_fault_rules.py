@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from mockserver.faults import FaultBook, FaultKind, FaultSpecError, build_rule
+from mockserver.wire.faults import FaultBook, FaultKind, FaultSpecError, build_rule
 
 
 @pytest.mark.parametrize(
@@ -15,9 +15,9 @@ from mockserver.faults import FaultBook, FaultKind, FaultSpecError, build_rule
         ({"kind": "drop", "path": "fapi/v1/ping"}, "path must be a Binance path"),
         ({"kind": "drop", "path": "/__mock__/reset"}, "path must be a Binance path"),
         ({"kind": "delay", "path": "/fapi/v1/ping"}, "needs delayMs"),
-        ({"kind": "delay", "path": "/fapi/v1/ping", "delayMs": 10**9}, "delayMs must be from"),
-        ({"kind": "drop", "path": "/fapi/v1/ping", "count": 0}, "count must be from"),
-        ({"kind": "drop", "path": "/fapi/v1/ping", "probability": 1.5}, "probability must be from"),
+        ({"kind": "delay", "path": "/fapi/v1/ping", "delayMs": 10**9}, "delayMs must be an integer from 0 to 120000"),
+        ({"kind": "drop", "path": "/fapi/v1/ping", "count": 0}, "count must be an integer from 1 to"),
+        ({"kind": "drop", "path": "/fapi/v1/ping", "probability": 1.5}, "probability must be a number from 0.0 to 1.0"),
         ({"kind": "drop", "path": "/fapi/v1/ping", "probability": True}, "probability must be a number"),
         ({"kind": "unknown", "path": "/fapi/v1/ping", "applied": False}, "applied-then-failed"),
         ({"kind": "disconnected", "path": "/fapi/v1/ping", "applied": True}, "never applied"),

@@ -48,7 +48,7 @@ from helpers import (
 from pydantic import ValidationError
 
 from mockserver import MockConfig
-from mockserver.server import ThreadedServer
+from mockserver.hosting.server import ThreadedServer
 
 pytestmark = pytest.mark.interop
 

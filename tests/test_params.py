@@ -7,7 +7,7 @@ from urllib.parse import quote, quote_plus, unquote_to_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.params import ParamOrigin, form_decode, has_illegal_characters, parse_long, parse_part
+from mockserver.wire.params import ParamOrigin, form_decode, has_illegal_characters, parse_long, parse_part
 
 
 @given(st.text())

@@ -7,7 +7,7 @@ from helpers import FROZEN_MS, HMAC_KEY, Caller, make_config
 
 from mockserver import Clock, create_app
 from mockserver.errors import BinanceRejection
-from mockserver.ratelimit import FIRST_BAN_MS, RateLimiter
+from mockserver.wire.ratelimit import FIRST_BAN_MS, RateLimiter
 
 MINUTE_START = FROZEN_MS - FROZEN_MS % 60_000
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mockserver import MockConfig
-from mockserver.server import ThreadedServer
+from mockserver.hosting.server import ThreadedServer
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

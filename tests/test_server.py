@@ -8,7 +8,7 @@ import pytest
 import requests
 from helpers import make_config
 
-from mockserver.server import ThreadedServer
+from mockserver.hosting.server import ThreadedServer
 
 
 def raw_exchange(port: int, request: bytes) -> bytes:

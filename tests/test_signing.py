@@ -13,7 +13,7 @@ from helpers import ED25519_PRIVATE_PEM, ED25519_PUBLIC_PEM, RSA_PRIVATE_PEM, RS
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.signing import (
+from mockserver.domain.signing import (
     KeyMaterialError,
     KeyType,
     decode_signature_value,

@@ -10,7 +10,7 @@ import pytest
 from helpers import ED25519_PUBLIC_PEM, FROZEN_MS, Caller
 
 from mockserver import DEMO_API_KEY, DEMO_SECRET, Clock, MockConfig, create_app
-from mockserver.signing import hmac_hex
+from mockserver.domain.signing import hmac_hex
 
 VECTOR_SECRET = "testApiSecretABCDEF"
 VECTORS = [

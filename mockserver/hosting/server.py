@@ -13,8 +13,8 @@ from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 
 from mockserver.config import MockConfig
-from mockserver.hosting import FakeHost
-from mockserver.wire import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, WEIGHT_HEADER, compact_json
+from mockserver.hosting.host import FakeHost
+from mockserver.wire.protocol import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, WEIGHT_HEADER, compact_json
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
 # byte-faithful fake should too. Everything else waitress writes is already in the case Binance uses.

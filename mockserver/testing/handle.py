@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
-    from mockserver.intercept import BinanceInterceptor
+    from mockserver.hosting.intercept import BinanceInterceptor
 
 CONTROL_TIMEOUT_S = 10.0
 
 
-class ControlError(AssertionError):
+class ControlCallRefused(AssertionError):
     """The fake refused a control call (a bad seed, an unknown symbol): the test set something up wrongly."""
 
 
@@ -45,7 +45,9 @@ class HttpControl:
             with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_S) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
-            raise ControlError(f"{method} /__mock__{path}: {exc.code} {exc.read().decode(errors='replace')}") from None
+            raise ControlCallRefused(
+                f"{method} /__mock__{path}: {exc.code} {exc.read().decode(errors='replace')}"
+            ) from None
 
 
 class AppControl:
@@ -57,8 +59,18 @@ class AppControl:
     def call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         response = self.client.open(f"/__mock__{path}", method=method, json=body)
         if response.status_code >= 400:
-            raise ControlError(f"{method} /__mock__{path}: {response.status_code} {response.get_data(as_text=True)}")
+            raise ControlCallRefused(
+                f"{method} /__mock__{path}: {response.status_code} {response.get_data(as_text=True)}"
+            )
         return response.get_json()
+
+
+@dataclass
+class LiveFake:
+    """The session's live fake, as the `fapi_mock_server` fixture gives it: its base URL and its control API."""
+
+    url: str
+    control: Control = field(repr=False)
 
 
 def describe_rejection(entry: Mapping[str, Any]) -> str:

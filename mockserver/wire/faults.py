@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver import errors
+from mockserver.domain.fields import SpecError, bounded_number, refuse_unknown_fields
 from mockserver.errors import ErrorSpec
 
 MAX_DELAY_MS = 120_000
+FAULT_FIELDS = ("kind", "path", "method", "account", "count", "probability", "seed", "delayMs", "applied")
 
 
 class FaultKind(enum.StrEnum):
@@ -39,7 +41,7 @@ _ANSWERS: dict[FaultKind, ErrorSpec] = {
 }
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(SpecError):
     """A fault description the control API cannot install."""
 
 
@@ -97,20 +99,14 @@ def _number(spec: Mapping[str, Any], name: str, kind: type, low: float, high: fl
     value = spec.get(name)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
-        raise FaultSpecError(f"{name} must be a number from {low} to {high}")
-    if not low <= value <= high:
-        raise FaultSpecError(f"{name} must be from {low} to {high}")
-    return value
+    return bounded_number(value, name, low, high, FaultSpecError, integral=kind is int)
 
 
 def build_rule(spec: Mapping[str, Any]) -> FaultRule:
     """`{"kind","path","method"?,"account"?,"count"?,"probability"?,"seed"?,"delayMs"?,"applied"?}` → a rule."""
     if not isinstance(spec, Mapping):
         raise FaultSpecError("a fault must be a JSON object")
-    unknown = set(spec) - {"kind", "path", "method", "account", "count", "probability", "seed", "delayMs", "applied"}
-    if unknown:
-        raise FaultSpecError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+    refuse_unknown_fields(spec, FAULT_FIELDS, "fault", FaultSpecError)
     try:
         kind = FaultKind(str(spec.get("kind")))
     except ValueError:

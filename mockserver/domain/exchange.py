@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mockserver import errors
-from mockserver.accounts import Account, MarginType, SeedError, SymbolSettings
-from mockserver.catalogue import SymbolCatalogue
+from mockserver.domain.accounts import Account, MarginType, SeedError, SymbolSettings
+from mockserver.domain.catalogue import SymbolCatalogue
+from mockserver.domain.fields import bounded_number, refuse_unknown_fields
+from mockserver.domain.keys import ApiKey, MintedKey, build_key
 from mockserver.errors import BinanceRejection
-from mockserver.keys import ApiKey, MintedKey, build_key
 
 MAX_CLOCK_OFFSET_MS = 10 * 365 * 24 * 3600 * 1000
 
@@ -79,19 +80,13 @@ class Exchange:
         """Apply `{"multiAssetsMargin"?, "clockOffsetMs"?, "symbols"?}`; validated fully before anything changes."""
         if not isinstance(spec, Mapping):
             raise SeedError("an account must be a JSON object")
-        unknown = set(spec) - {"multiAssetsMargin", "clockOffsetMs", "symbols"}
-        if unknown:
-            raise SeedError(f"unknown account fields: {', '.join(sorted(unknown))}")
+        refuse_unknown_fields(spec, ("multiAssetsMargin", "clockOffsetMs", "symbols"), "account", SeedError)
         multi_assets = spec.get("multiAssetsMargin")
         if multi_assets is not None and not isinstance(multi_assets, bool):
             raise SeedError("multiAssetsMargin must be true or false")
         clock_offset = spec.get("clockOffsetMs")
-        if clock_offset is not None and (
-            isinstance(clock_offset, bool)
-            or not isinstance(clock_offset, int)
-            or abs(clock_offset) > MAX_CLOCK_OFFSET_MS
-        ):
-            raise SeedError(f"clockOffsetMs must be an integer of at most {MAX_CLOCK_OFFSET_MS} ms either way")
+        if clock_offset is not None:
+            bounded_number(clock_offset, "clockOffsetMs", -MAX_CLOCK_OFFSET_MS, MAX_CLOCK_OFFSET_MS, SeedError)
         symbols = spec.get("symbols", {})
         if not isinstance(symbols, Mapping):
             raise SeedError("symbols must be an object keyed by symbol")

@@ -9,11 +9,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from mockserver.accounts import SeedError
-from mockserver.faults import FaultSpecError
-from mockserver.keys import KeySpecError
+from mockserver.domain.fields import INT64_MAX, SpecError, bounded_number, refuse_unknown_fields
 from mockserver.state import MockState
-from mockserver.wire import CONTROL_PREFIX, MOCK_IDENT, STATE_KEY, compact_json
+from mockserver.wire.protocol import CONTROL_PREFIX, MOCK_IDENT, STATE_KEY, compact_json
 
 control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
 
@@ -29,42 +27,47 @@ def json_response(body: Any, status: int = 200) -> Response:
     return response
 
 
-class ControlError(Exception):
+class ControlRequestError(Exception):
+    """A control call the fake refuses: answered `{"error": ...}` with `status`."""
+
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
 
 
-@control.errorhandler(ControlError)
-def _control_error(exc: ControlError) -> Response:
+@control.errorhandler(ControlRequestError)
+def _control_error(exc: ControlRequestError) -> Response:
     return json_response({"error": str(exc)}, exc.status)
+
+
+@control.errorhandler(SpecError)
+def _spec_error(exc: SpecError) -> Response:
+    # Every description the domain or the fault book refuses (a seed, a key, a fault) is the caller's mistake.
+    return json_response({"error": str(exc)}, 400)
 
 
 def json_object() -> dict[str, Any]:
     body = request.get_json(silent=True) if request.get_data() else {}
     if not isinstance(body, dict):
-        raise ControlError("the request body must be a JSON object")
+        raise ControlRequestError("the request body must be a JSON object")
     try:
         compact_json(body)  # lone surrogates (\ud800) would be stored, then break every later answer that shows them
     except UnicodeEncodeError:
-        raise ControlError("the request body must be valid Unicode (no lone surrogates)") from None
+        raise ControlRequestError("the request body must be valid Unicode (no lone surrogates)") from None
     return body
 
 
-def _integer(body: dict[str, Any], name: str) -> int | None:
+def _milliseconds(body: dict[str, Any], name: str) -> int | None:
     value = body.get(name)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63):
-        raise ControlError(f"{name} must be an integer (milliseconds) or null")
-    return value
+    if value is None:
+        return None
+    result: int = bounded_number(value, f"{name} (milliseconds, or null)", -INT64_MAX, INT64_MAX)
+    return result
 
 
 @control.post("/keys")
 def register_key() -> Response:
-    try:
-        minted = mock_state().exchange.register_key(json_object())
-    except KeySpecError as exc:
-        raise ControlError(str(exc)) from None
-    return json_response(minted.answer())
+    return json_response(mock_state().exchange.register_key(json_object()).answer())
 
 
 @control.get("/keys")
@@ -76,7 +79,7 @@ def list_keys() -> Response:
 def read_account(account_id: str) -> Response:
     described = mock_state().exchange.describe_account(account_id)
     if described is None:
-        raise ControlError(f"no account {account_id!r}", 404)
+        raise ControlRequestError(f"no account {account_id!r}", 404)
     return json_response(described)
 
 
@@ -84,22 +87,16 @@ def read_account(account_id: str) -> Response:
 def seed_account(account_id: str) -> Response:
     body = json_object()
     if "symbols" in body:
-        raise ControlError("seed symbols with PUT /__mock__/accounts/<account>/symbols/<symbol>")
-    try:
-        return json_response(mock_state().exchange.seed_account(account_id, body))
-    except SeedError as exc:
-        raise ControlError(str(exc)) from None
+        raise ControlRequestError("seed symbols with PUT /__mock__/accounts/<account>/symbols/<symbol>")
+    return json_response(mock_state().exchange.seed_account(account_id, body))
 
 
 @control.put("/accounts/<account_id>/symbols/<symbol>")
 def seed_symbol(account_id: str, symbol: str) -> Response:
     exchange = mock_state().exchange
     if symbol not in exchange.catalogue:
-        raise ControlError(f"{symbol!r} is not in the symbol catalogue", 404)
-    try:
-        return json_response(exchange.seed_symbol(account_id, symbol, json_object()))
-    except SeedError as exc:
-        raise ControlError(str(exc)) from None
+        raise ControlRequestError(f"{symbol!r} is not in the symbol catalogue", 404)
+    return json_response(exchange.seed_symbol(account_id, symbol, json_object()))
 
 
 @control.get("/journal")
@@ -108,7 +105,7 @@ def read_journal() -> Response:
     limit = None
     if raw_limit is not None:
         if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= 1_000_000:
-            raise ControlError("limit must be a positive integer")
+            raise ControlRequestError("limit must be a positive integer")
         limit = int(raw_limit)
     return json_response(mock_state().journal.entries(limit, request.args.get("account")))
 
@@ -132,11 +129,9 @@ def read_clock() -> Response:
 @control.put("/clock")
 def set_clock() -> Response:
     body = json_object()
-    unknown = set(body) - {"offsetMs", "frozenAtMs"}
-    if unknown:
-        raise ControlError(f"unknown clock fields: {', '.join(sorted(unknown))}")
-    offset = _integer(body, "offsetMs")
-    frozen = _integer(body, "frozenAtMs")
+    refuse_unknown_fields(body, ("offsetMs", "frozenAtMs"), "clock")
+    offset = _milliseconds(body, "offsetMs")
+    frozen = _milliseconds(body, "frozenAtMs")
     # "frozenAtMs": null unfreezes; leaving it out keeps the clock as it is.
     mock_state().clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze="frozenAtMs" in body and frozen is None)
     return _clock_answer()
@@ -144,11 +139,7 @@ def set_clock() -> Response:
 
 @control.post("/faults")
 def add_fault() -> Response:
-    try:
-        rule = mock_state().faults.add(json_object())
-    except FaultSpecError as exc:
-        raise ControlError(str(exc)) from None
-    return json_response(rule.describe())
+    return json_response(mock_state().faults.add(json_object()).describe())
 
 
 @control.get("/faults")

@@ -17,13 +17,12 @@ from http import HTTPStatus
 from typing import Any
 
 from mockserver import errors
-from mockserver.endpoints import ROUTES
 from mockserver.errors import BinanceRejection, ErrorSpec
-from mockserver.faults import Fault, FaultKind
-from mockserver.gate import SignedRequest
-from mockserver.ratelimit import endpoint_weight
 from mockserver.state import MockState
-from mockserver.wire import (
+from mockserver.wire.faults import Fault, FaultKind
+from mockserver.wire.gate import SignedRequest, pass_gate
+from mockserver.wire.params import ParamOrigin, parse_part
+from mockserver.wire.protocol import (
     DROP_ENVIRON_KEY,
     FAULT_HEADER,
     IN_PROCESS_ENVIRON_KEY,
@@ -32,6 +31,8 @@ from mockserver.wire import (
     compact_json,
     is_control_path,
 )
+from mockserver.wire.routes import ROUTES
+from mockserver.wire.routing import UNKNOWN_PATH_WEIGHT, Call, Route, RouteTable
 
 log = logging.getLogger("mockserver")
 
@@ -78,12 +79,23 @@ def _read_body(environ: dict[str, Any], method: str, cap: int) -> bytes:
     return body
 
 
+def _weight(route: Route | None, environ: dict[str, Any]) -> int:
+    if route is None:
+        return UNKNOWN_PATH_WEIGHT
+    if route.weight_all_symbols is None:
+        return route.weight
+    # Only routes priced by "one symbol or all" pay for a look at the query before the rate limit.
+    query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+    return route.weight_of(any(p.name == "symbol" for p in parse_part(query, ParamOrigin.QUERY)))
+
+
 class BinanceEdge:
     """Answers Binance paths itself and hands everything else (the control API) to `fallback`."""
 
-    def __init__(self, state: MockState, fallback: WsgiApp) -> None:
+    def __init__(self, state: MockState, fallback: WsgiApp, routes: RouteTable = ROUTES) -> None:
         self.state = state
         self.fallback = fallback
+        self.routes = routes
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
@@ -105,20 +117,19 @@ class BinanceEdge:
         rejection: BinanceRejection | None = None
         journal_extra: dict[str, Any] = {}
         try:
-            used_weight = state.rate_limiter.admit(ip, endpoint_weight(method, path))
-            methods = ROUTES.get(path)
-            if methods is None:
+            route, path_served = self.routes.find(method, path)
+            used_weight = state.rate_limiter.admit(ip, _weight(route, environ))
+            if route is None:
+                if path_served:
+                    raise BinanceRejection(errors.method_not_allowed(method, _text(path)))
                 raise BinanceRejection(errors.unknown_path(_text(path)))
-            endpoint = methods.get("GET" if method == "HEAD" else method)
-            if endpoint is None:
-                raise BinanceRejection(errors.method_not_allowed(method, _text(path)))
             raw_body = _read_body(environ, method, state.config.max_body_bytes)
             fault = state.faults.draw(method, path, state.account_of(api_key))
             if fault is not None and not fault.applied:
                 answer = self._fault_answer(environ, fault)  # instead of the endpoint: nothing is executed
             else:
                 request = self._parse(environ, method, path, raw_body, api_key, ip)
-                answer = Answer(200, endpoint(state, request), [])
+                answer = Answer(200, route.handler(state, self._call(route, request)), [])
         except BinanceRejection as exc:
             rejection = exc
             if exc.used_weight is not None:
@@ -142,6 +153,22 @@ class BinanceEdge:
         if fault is not None and fault.kind is FaultKind.DELAY and not environ.get(IN_PROCESS_ENVIRON_KEY):
             time.sleep(fault.delay_ms / 1000)  # executed and journaled already; only the answer is late
         return answer
+
+    def _call(self, route: Route, request: SignedRequest) -> Call:
+        """The handler's input: through the gate with the route's permission when the route is signed."""
+        permission = route.security.permission
+        if permission is None:
+            params = {name: p.value for name, p in request.merged().items() if p.value is not None}
+            return Call(request, params)
+        state = self.state
+        authorized = pass_gate(
+            request,
+            permission,
+            state.exchange.find_key,
+            lambda key: state.server_time_ms(key.account),
+            state.config.recv_window_max,
+        )
+        return Call(request, authorized.params, authorized.key)
 
     @staticmethod
     def _parse(

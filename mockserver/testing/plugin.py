@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import responses
 
     from mockserver.config import MockConfig
-    from mockserver.handle import Control, MockAccount
+    from mockserver.testing.handle import LiveFake, MockAccount
 
 URL_ENV = "FAPI_MOCK_URL"
 _WORKER_URL_KEY = "fapi_mock_url"
@@ -49,24 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "fapi_mock_weight_limit", "request weight per IP per minute of the session fake; 0 is off", default="0"
     )
-    contract = parser.getgroup("fapi-contract", "fapi-mock contract suite (pytest --pyargs contract_tests)")
-    contract.addoption(
-        "--contract-target", help="inprocess (default), a running fake's URL, demo or testnet ($FAPI_CONTRACT_TARGET)"
-    )
-    contract.addoption(
-        "--contract-report", metavar="PATH", help="parity report path ($FAPI_CONTRACT_REPORT; default: pytest's cache)"
-    )
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # Hypothesis loads --hypothesis-profile in its own pytest_configure: a fapi-* profile must exist by then.
-    # Hypothesis is imported only when such a profile is asked for, to keep this plugin cheap to load.
-    chosen = getattr(config.option, "hypothesis_profile", None) or os.environ.get("HYPOTHESIS_PROFILE") or ""
-    if chosen.startswith("fapi-"):
-        from contract_tests.profiles import register_profiles
-
-        register_profiles()
     config.addinivalue_line(
         "markers", "fapi_mock(key_type='HMAC', strict=False): key type and strict mode of this test's fake account"
     )
@@ -109,7 +94,7 @@ class _XdistHooks:
     def _url(self) -> str:
         server = self.config.stash.get(_STARTED_SERVER_KEY, None)
         if server is None:
-            from mockserver.server import ThreadedServer
+            from mockserver.hosting.server import ThreadedServer
 
             server = ThreadedServer(config=_default_config(self.config)).start()
             self.config.stash[_STARTED_SERVER_KEY] = server
@@ -128,14 +113,6 @@ def _default_config(config: pytest.Config) -> MockConfig:
     return MockConfig(keys=[], weight_limit=limit or None, journal_size=50_000)
 
 
-class LiveFake:
-    """The session's live fake: its base URL and its control API."""
-
-    def __init__(self, url: str, control: Control) -> None:
-        self.url = url
-        self.control = control
-
-
 @pytest.fixture(scope="session")
 def fapi_mock_config(pytestconfig: pytest.Config) -> MockConfig:
     """The configuration of the session fake this plugin starts; override it in a conftest to change it."""
@@ -144,13 +121,13 @@ def fapi_mock_config(pytestconfig: pytest.Config) -> MockConfig:
 
 @pytest.fixture(scope="session")
 def fapi_mock_server(pytestconfig: pytest.Config, fapi_mock_config: MockConfig) -> Iterator[LiveFake]:
-    from mockserver.handle import HttpControl
+    from mockserver.testing.handle import HttpControl, LiveFake
 
     url = _external_url(pytestconfig)
     if url is not None:
         yield LiveFake(url.rstrip("/"), HttpControl(url))
         return
-    from mockserver.server import ThreadedServer
+    from mockserver.hosting.server import ThreadedServer
 
     with ThreadedServer(config=fapi_mock_config) as server:
         yield LiveFake(server.url, HttpControl(server.url))
@@ -176,7 +153,7 @@ def _account_options(request: pytest.FixtureRequest) -> tuple[str, bool]:
 @pytest.fixture
 def fapi_mock(request: pytest.FixtureRequest, fapi_mock_server: LiveFake) -> Iterator[MockAccount]:
     """A fresh account with a fresh key on the session's live fake."""
-    from mockserver.handle import open_account
+    from mockserver.testing.handle import open_account
 
     key_type, strict = _account_options(request)
     handle = open_account(fapi_mock_server.control, fapi_mock_server.url, key_type=key_type, strict=strict)
@@ -193,8 +170,8 @@ def fapi_mock_inprocess(
     The handle's `base_url` is https://fapi.binance.com; `handle.interceptor` gives the app and its state.
     """
     from mockserver.config import MockConfig
-    from mockserver.handle import AppControl, open_account
-    from mockserver.intercept import BinanceInterceptor
+    from mockserver.hosting.intercept import BinanceInterceptor
+    from mockserver.testing.handle import AppControl, open_account
 
     key_type, strict = _account_options(request)
     interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None), mock=fapi_mock_responses)
@@ -208,7 +185,7 @@ def fapi_mock_inprocess(
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Strict mode: a call the fake rejected and the test did not expect fails the test, with the fake's reasons."""
     result = yield
-    from mockserver.handle import MockAccount
+    from mockserver.testing.handle import MockAccount
 
     funcargs = getattr(item, "funcargs", {})
     for value in funcargs.values():

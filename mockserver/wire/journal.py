@@ -12,9 +12,8 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
-from mockserver.params import WireParam
-
-DEFAULT_JOURNAL_SIZE = 1000
+from mockserver.config import DEFAULT_JOURNAL_SIZE
+from mockserver.wire.params import WireParam
 
 
 def describe_param(param: WireParam) -> dict[str, str]:

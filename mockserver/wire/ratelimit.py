@@ -6,25 +6,13 @@ import threading
 from dataclasses import dataclass
 
 from mockserver import errors
-from mockserver.clock import Clock
+from mockserver.config import DEFAULT_WEIGHT_LIMIT
+from mockserver.domain.clock import Clock
 from mockserver.errors import BinanceRejection
 
-DEFAULT_WEIGHT_LIMIT = 2400
 MINUTE_MS = 60_000
 FIRST_BAN_MS = 2 * MINUTE_MS
 LONGEST_BAN_MS = 3 * 24 * 60 * MINUTE_MS
-
-# Weight(IP) of each Binance path the fake serves; any other Binance path weighs 1.
-ENDPOINT_WEIGHTS: dict[tuple[str, str], int] = {
-    ("GET", "/fapi/v1/symbolConfig"): 5,
-    ("GET", "/fapi/v2/positionRisk"): 5,
-    ("GET", "/fapi/v1/multiAssetsMargin"): 30,
-}
-
-
-def endpoint_weight(method: str, path: str) -> int:
-    # HEAD runs the GET endpoint, so it weighs what the GET does.
-    return ENDPOINT_WEIGHTS.get(("GET" if method == "HEAD" else method, path), 1)
 
 
 def _seconds_until(now_ms: int, then_ms: int) -> int:

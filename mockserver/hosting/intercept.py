@@ -20,8 +20,8 @@ from requests.adapters import HTTPAdapter
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mockserver.config import MockConfig
-from mockserver.hosting import FakeHost
-from mockserver.wire import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY
+from mockserver.hosting.host import FakeHost
+from mockserver.wire.protocol import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY
 
 # Production, the old testnet and the demo ("new testnet") REST hosts of USDⓈ-M futures.
 BINANCE_FUTURES_BASE_URLS = (

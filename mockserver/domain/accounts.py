@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from mockserver.domain.fields import SpecError, bounded_number, refuse_unknown_fields
+
 DEFAULT_LEVERAGE = 20
 MAX_LEVERAGE = 125
 MAX_OPEN_ORDERS = 10_000  # Binance's MAX_NUM_ORDERS filter is 200; the fake allows seeding well past it
@@ -24,7 +26,7 @@ class MarginType(enum.StrEnum):
         return "isolated" if self is MarginType.ISOLATED else "cross"
 
 
-class SeedError(ValueError):
+class SeedError(SpecError):
     """A seed value the control API or an accounts file cannot apply."""
 
 
@@ -45,9 +47,7 @@ class SymbolSettings:
 
     def seeded(self, seed: Mapping[str, Any]) -> SymbolSettings:
         """A copy with the camelCase seed fields applied; unknown fields are refused so typos do not pass silently."""
-        unknown = set(seed) - {"marginType", "positionAmt", "openOrders", "leverage"}
-        if unknown:
-            raise SeedError(f"unknown symbol fields: {', '.join(sorted(unknown))}")
+        refuse_unknown_fields(seed, ("marginType", "positionAmt", "openOrders", "leverage"), "symbol", SeedError)
         updated = self
         if "marginType" in seed:
             try:
@@ -57,9 +57,13 @@ class SymbolSettings:
         if "positionAmt" in seed:
             updated = replace(updated, position_amt=_decimal(seed["positionAmt"]))
         if "openOrders" in seed:
-            updated = replace(updated, open_orders=_bounded_int(seed["openOrders"], "openOrders", 0, MAX_OPEN_ORDERS))
+            updated = replace(
+                updated, open_orders=bounded_number(seed["openOrders"], "openOrders", 0, MAX_OPEN_ORDERS, SeedError)
+            )
         if "leverage" in seed:
-            updated = replace(updated, leverage=_bounded_int(seed["leverage"], "leverage", 1, MAX_LEVERAGE))
+            updated = replace(
+                updated, leverage=bounded_number(seed["leverage"], "leverage", 1, MAX_LEVERAGE, SeedError)
+            )
         return updated
 
 
@@ -77,12 +81,6 @@ def _decimal(value: Any) -> Decimal:
     if not amount.is_finite() or abs(amount) >= Decimal(10) ** 18 or (isinstance(exponent, int) and exponent < -18):
         raise SeedError(f"positionAmt {value!r} is out of range (at most 18 digits either side of the point)")
     return amount
-
-
-def _bounded_int(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise SeedError(f"{name} must be an integer from {low} to {high}")
-    return value
 
 
 @dataclass

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mockserver import errors
+from mockserver.config import MAX_RECV_WINDOW
+from mockserver.domain.keys import API_KEY_PATTERN, ApiKey, Permission
+from mockserver.domain.signing import decode_signature_value
 from mockserver.errors import BinanceRejection
-from mockserver.keys import API_KEY_PATTERN, ApiKey, Permission
-from mockserver.params import ParamOrigin, WireParam, has_illegal_characters, parse_long, parse_part
-from mockserver.signing import decode_signature_value
+from mockserver.wire.params import ParamOrigin, WireParam, has_illegal_characters, parse_long, parse_part
 
 DEFAULT_RECV_WINDOW = 5000
-MAX_RECV_WINDOW = 60000
 SIGNATURE = "signature"
 
 

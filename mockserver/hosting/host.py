@@ -10,7 +10,7 @@ from flask import Flask
 from mockserver.app import create_app
 from mockserver.config import MockConfig
 from mockserver.state import MockState
-from mockserver.wire import STATE_KEY
+from mockserver.wire.protocol import STATE_KEY
 
 
 class FakeHost:

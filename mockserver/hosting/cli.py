@@ -11,10 +11,8 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from mockserver.config import DEMO_API_KEY, DEMO_SECRET, ConfigError, MockConfig
-from mockserver.gate import MAX_RECV_WINDOW
-from mockserver.ratelimit import DEFAULT_WEIGHT_LIMIT
-from mockserver.server import DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
+from mockserver.config import DEFAULT_WEIGHT_LIMIT, DEMO_API_KEY, DEMO_SECRET, MAX_RECV_WINDOW, ConfigError, MockConfig
+from mockserver.hosting.server import DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
 
 EPILOG = """\
 examples:

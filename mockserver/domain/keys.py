@@ -13,7 +13,15 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from mockserver.signing import KeyMaterialError, KeyType, PublicKey, load_public_key, verify_hmac, verify_public_key
+from mockserver.domain.fields import SpecError
+from mockserver.domain.signing import (
+    KeyMaterialError,
+    KeyType,
+    PublicKey,
+    load_public_key,
+    verify_hmac,
+    verify_public_key,
+)
 
 API_KEY_PATTERN = re.compile(r"[A-Za-z0-9]{1,64}")
 
@@ -25,7 +33,7 @@ class Permission(enum.StrEnum):
     USER_DATA = "USER_DATA"
 
 
-class KeySpecError(ValueError):
+class KeySpecError(SpecError):
     """A key description (control API or accounts file) that cannot be registered."""
 
 
