@@ -43,6 +43,8 @@ class TransportError(BinanceError):
 
 
 class BinanceAPIError(BinanceError):
+    """Binance answered with an error body: `http_status`, Binance's `code` and `msg`, and the answer's headers."""
+
     def __init__(self, http_status: int, code: int | None, msg: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(f"HTTP {http_status}, code {code}: {msg}")
         self.http_status = http_status

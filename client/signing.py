@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
 
 class Signer(Protocol):
+    """Signs the exact bytes a request puts on the wire; `key_type` names the Binance key type it signs for."""
+
     key_type: str
 
     def sign(self, payload: bytes) -> str:
@@ -25,6 +27,8 @@ class Signer(Protocol):
 
 
 class HmacSigner:
+    """HMAC-SHA256 with the key's secret, written as lowercase hex."""
+
     key_type = "HMAC"
 
     def __init__(self, secret: str) -> None:
@@ -72,6 +76,8 @@ class RsaSigner(_PrivateKeySigner):
 
 
 class Ed25519Signer(_PrivateKeySigner):
+    """Ed25519 (RFC 8032) over the signed bytes, base64-encoded."""
+
     key_type = "ED25519"
 
     def _check(self, key: object) -> None:

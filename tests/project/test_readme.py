@@ -14,7 +14,7 @@ import pytest
 from mockserver import MockConfig
 from mockserver.hosting.server import ThreadedServer
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def block_after(marker: str, language: str) -> str:
