@@ -51,6 +51,13 @@ def mandatory_parameter(name: str) -> ErrorSpec:
     return ErrorSpec(400, -1102, f"Mandatory parameter '{name.lower()}' was not sent, was empty/null, or malformed.")
 
 
+def either_parameter(first: str, second: str) -> ErrorSpec:
+    # Binance's "%s or %s" text; the names lowercased as fapi writes them in -1102 (unverified for this message).
+    return ErrorSpec(
+        400, -1102, f"Param '{first.lower()}' or '{second.lower()}' must be sent, but both were empty/null!"
+    )
+
+
 def invalid_parameter(name: str) -> ErrorSpec:
     return ErrorSpec(400, -1130, f"Data sent for parameter '{name}' is not valid.")
 
@@ -70,6 +77,38 @@ MULTI_ASSETS_WITH_ISOLATED_SYMBOLS = ErrorSpec(
 ASSET_MODE_ALREADY_SET = ErrorSpec(
     400, -4171, "Adjusted asset mode is currently set and does not need to be adjusted repeatedly."
 )
+
+
+# --- POST /fapi/v1/positionSide/dual ---
+NO_NEED_TO_CHANGE_POSITION_SIDE = ErrorSpec(400, -4059, "No need to change position side.")
+POSITION_SIDE_WITH_OPEN_ORDERS = ErrorSpec(400, -4067, "Position side cannot be changed if there exists open orders.")
+POSITION_SIDE_WITH_POSITION = ErrorSpec(400, -4068, "Position side cannot be changed if there exists position.")
+
+
+# --- POST /fapi/v1/leverage ---
+def leverage_not_valid(leverage: str) -> ErrorSpec:
+    # No trailing period, as in every captured instance of this message.
+    return ErrorSpec(400, -4028, f"Leverage {leverage} is not valid")
+
+
+ISOLATED_LEVERAGE_REDUCTION = ErrorSpec(
+    400, -4161, "Leverage reduction is not supported in Isolated Margin Mode with open positions."
+)
+MAX_POSITION_AT_LEVERAGE = ErrorSpec(400, -2027, "Exceeded the maximum allowable position at current leverage.")
+INSUFFICIENT_MARGIN_FOR_LEVERAGE = ErrorSpec(
+    400, -2028, "Leverage is smaller than permitted: insufficient margin balance."
+)
+
+# --- POST /fapi/v1/positionMargin ---
+AMOUNT_MUST_BE_POSITIVE = ErrorSpec(400, -4055, "Amount must be positive.")
+MARGIN_ONLY_FOR_ISOLATED = ErrorSpec(400, -4049, "Add margin only support for isolated position.")
+POSITION_IS_ZERO = ErrorSpec(400, -4054, "Cannot add position margin: position is 0.")
+CROSS_BALANCE_INSUFFICIENT = ErrorSpec(400, -4050, "Cross balance insufficient.")
+ISOLATED_BALANCE_INSUFFICIENT = ErrorSpec(400, -4051, "Isolated balance insufficient.")
+POSITION_SIDE_MISMATCH = ErrorSpec(400, -4061, "Order's position side does not match user's setting.")
+
+# --- open orders ---
+ORDER_DOES_NOT_EXIST = ErrorSpec(400, -2013, "Order does not exist.")
 
 
 # --- rate limits ---

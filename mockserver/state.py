@@ -35,7 +35,7 @@ class MockState:
         # A fake built with a frozen or shifted clock returns to exactly that clock on reset.
         self._initial_clock = (config.clock.offset_ms, config.clock.frozen_at_ms)
         # Keys are minted once: a reset must give tests back the same configured keys, not fresh ones.
-        self.exchange = Exchange(config.catalogue or SymbolCatalogue(), _configured_keys(config))
+        self.exchange = Exchange(config.catalogue or SymbolCatalogue(), _configured_keys(config), config.clock)
         try:
             for account_id, spec in config.accounts.items():
                 self.exchange.seed_account(account_id, spec)

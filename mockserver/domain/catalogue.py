@@ -8,30 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-# Leverage brackets shaped like BTCUSDT's (initial leverage → largest notional allowed at that leverage); the fake
-# uses one table for every symbol because per-symbol brackets are an account-level detail marginType never reads.
-_NOTIONAL_BRACKETS: tuple[tuple[int, int], ...] = (
-    (125, 50_000),
-    (100, 600_000),
-    (75, 3_000_000),
-    (50, 12_000_000),
-    (25, 70_000_000),
-    (20, 100_000_000),
-    (10, 230_000_000),
-    (5, 480_000_000),
-    (4, 600_000_000),
-    (3, 800_000_000),
-    (2, 1_200_000_000),
-    (1, 1_800_000_000),
-)
-
-
-def max_notional_value(leverage: int) -> str:
-    """The largest position notional allowed at `leverage`, as Binance writes it (a decimal string)."""
-    for bracket_leverage, notional in _NOTIONAL_BRACKETS:
-        if leverage >= bracket_leverage:
-            return str(notional)
-    return str(_NOTIONAL_BRACKETS[-1][1])
+from mockserver.domain.brackets import BracketBook, SymbolBrackets
 
 
 @cache
@@ -47,6 +24,16 @@ class SymbolCatalogue:
     def __init__(self, exchange_info: dict[str, Any] | None = None) -> None:
         self._info = exchange_info if exchange_info is not None else _bundled_exchange_info()
         self._symbols: dict[str, dict[str, Any]] = {s["symbol"]: s for s in self._info["symbols"]}
+        self._brackets = BracketBook(self._symbols)
+        # The wallet's assets: the collateral assets exchangeInfo lists.
+        self.assets: tuple[str, ...] = tuple(a["asset"] for a in self._info.get("assets", [])) or ("USDT",)
+
+    def brackets(self, symbol: str) -> SymbolBrackets:
+        return self._brackets[symbol]
+
+    def margin_asset(self, symbol: str) -> str:
+        """The wallet asset a position in `symbol` is margined in (USDT for BTCUSDT, USDC for BTCUSDC)."""
+        return str(self._symbols[symbol].get("marginAsset", "USDT"))
 
     def __contains__(self, symbol: object) -> bool:
         return symbol in self._symbols

@@ -1,31 +1,49 @@
-"""The exchange's state and its rules: keys, accounts, margin-type changes, asset mode. Never imports Flask.
+"""The exchange's state and its rules: keys, accounts, and every account-configuration change. Never imports Flask.
 
 Every read-modify-write happens under one lock, so "check -4046, then apply" is atomic even with a threaded WSGI
-server in front.
+server in front; reads take a copy of the account under the lock and compute outside it.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from mockserver import errors
-from mockserver.domain.accounts import Account, MarginType, SeedError, SymbolSettings
+from mockserver.domain import margin
+from mockserver.domain.accounts import (
+    ZERO,
+    Account,
+    MarginType,
+    OpenOrder,
+    PositionSide,
+    SymbolSettings,
+    WalletAsset,
+    position_sides,
+)
 from mockserver.domain.catalogue import SymbolCatalogue
-from mockserver.domain.fields import bounded_number, refuse_unknown_fields
+from mockserver.domain.clock import Clock
 from mockserver.domain.keys import ApiKey, MintedKey, build_key
+from mockserver.domain.seeding import seed_account
 from mockserver.errors import BinanceRejection
 
-MAX_CLOCK_OFFSET_MS = 10 * 365 * 24 * 3600 * 1000
+# What a new account holds: USDT only, funded, so a bot's balance check and ccxt's fetch_balance see money.
+DEFAULT_WALLET = {"USDT": Decimal("10000")}
+FIRST_ORDER_ID = 8_389_765_000_000_000_001  # the size of real fapi order ids, so clients that parse them stay honest
 
 
 class Exchange:
-    def __init__(self, catalogue: SymbolCatalogue, keys: Iterable[ApiKey] = ()) -> None:
+    def __init__(self, catalogue: SymbolCatalogue, keys: Iterable[ApiKey] = (), clock: Clock | None = None) -> None:
         self.catalogue = catalogue
+        self.clock = clock or Clock()
         self._lock = threading.RLock()
         self._keys: dict[str, ApiKey] = {}
         self._accounts: dict[str, Account] = {}
+        self._order_ids = itertools.count(FIRST_ORDER_ID)
         for key in keys:
             self._add_key(key)
         self._initial: tuple[dict[str, ApiKey], dict[str, Account]] = ({}, {})
@@ -45,16 +63,18 @@ class Exchange:
             self._initial = (keys, self._copy_accounts())
 
     def _copy_accounts(self) -> dict[str, Account]:
-        # SymbolSettings are frozen, so copying each account's dict is a deep enough copy.
-        return {
-            account_id: Account(account_id, account.multi_assets_margin, dict(account.symbols), account.clock_offset_ms)
-            for account_id, account in self._accounts.items()
-        }
+        return {account_id: account.copy() for account_id, account in self._accounts.items()}
+
+    def _new_account(self, account_id: str) -> Account:
+        now = self.clock.now_ms()
+        wallet = {asset: WalletAsset(balance, now) for asset, balance in DEFAULT_WALLET.items()}
+        return Account(account_id, wallet=wallet)
 
     # --- keys ---
     def _add_key(self, key: ApiKey) -> None:
         self._keys[key.api_key] = key
-        self._accounts.setdefault(key.account, Account(key.account))
+        if key.account not in self._accounts:
+            self._accounts[key.account] = self._new_account(key.account)
 
     def register_key(self, spec: Mapping[str, Any]) -> MintedKey:
         minted = build_key(spec)
@@ -77,45 +97,28 @@ class Exchange:
             return None if account is None else account.describe()
 
     def seed_account(self, account_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-        """Apply `{"multiAssetsMargin"?, "clockOffsetMs"?, "symbols"?}`; validated fully before anything changes."""
-        if not isinstance(spec, Mapping):
-            raise SeedError("an account must be a JSON object")
-        refuse_unknown_fields(spec, ("multiAssetsMargin", "clockOffsetMs", "symbols"), "account", SeedError)
-        multi_assets = spec.get("multiAssetsMargin")
-        if multi_assets is not None and not isinstance(multi_assets, bool):
-            raise SeedError("multiAssetsMargin must be true or false")
-        clock_offset = spec.get("clockOffsetMs")
-        if clock_offset is not None:
-            bounded_number(clock_offset, "clockOffsetMs", -MAX_CLOCK_OFFSET_MS, MAX_CLOCK_OFFSET_MS, SeedError)
-        symbols = spec.get("symbols", {})
-        if not isinstance(symbols, Mapping):
-            raise SeedError("symbols must be an object keyed by symbol")
+        """Apply an account seed (see `seeding.seed_account`); validated fully before anything changes."""
         with self._lock:
-            account = self._accounts.get(account_id) or Account(account_id)
-            staged = {name: self._seeded(account, name, seed) for name, seed in symbols.items()}
-            self._accounts[account_id] = account
-            if multi_assets is not None:
-                account.multi_assets_margin = multi_assets
-            if clock_offset is not None:
-                account.clock_offset_ms = clock_offset
-            for name, settings in staged.items():
-                account.store(name, settings)
-            return account.describe()
+            account = self._accounts.get(account_id) or self._new_account(account_id)
+            staged = seed_account(account, spec, self.catalogue, self.clock.now_ms(), lambda: next(self._order_ids))
+            self._accounts[account_id] = staged
+            return staged.describe()
 
     def seed_symbol(self, account_id: str, symbol: str, seed: Mapping[str, Any]) -> dict[str, Any]:
         return self.seed_account(account_id, {"symbols": {symbol: seed}})
 
-    def _seeded(self, account: Account, symbol: str, seed: Any) -> SymbolSettings:
-        if symbol not in self.catalogue:
-            raise SeedError(f"{symbol!r} is not in the symbol catalogue")
-        if not isinstance(seed, Mapping):
-            raise SeedError(f"the settings of {symbol} must be a JSON object")
-        return account.settings(symbol).seeded(seed)
+    def snapshot(self, account_id: str) -> Account:
+        """A copy of the account, for reads that compute outside the lock."""
+        with self._lock:
+            return self._require(account_id).copy()
 
     # --- the Binance operations ---
     def _require(self, account_id: str) -> Account:
-        # Every key's account exists from registration on; setdefault covers a key whose account was never seeded.
-        return self._accounts.setdefault(account_id, Account(account_id))
+        # Every key's account exists from registration on; this covers a key whose account was never seeded.
+        account = self._accounts.get(account_id)
+        if account is None:
+            account = self._accounts[account_id] = self._new_account(account_id)
+        return account
 
     def require_symbol(self, symbol: str) -> None:
         if symbol not in self.catalogue:
@@ -133,13 +136,13 @@ class Exchange:
                 )
             if target is MarginType.ISOLATED and account.multi_assets_margin:
                 raise BinanceRejection(errors.ISOLATED_UNDER_MULTI_ASSETS, "the account is in Multi-Assets mode")
-            if settings.position_amt != 0:
-                raise BinanceRejection(
-                    errors.POSITION_EXISTS, f"{symbol} has a position of {format(settings.position_amt, 'f')}"
-                )
-            if settings.open_orders:
+            if settings.has_position:
+                legs = ", ".join(f"{side.value} {format(p.amount, 'f')}" for side, p in settings.positions if p.amount)
+                raise BinanceRejection(errors.POSITION_EXISTS, f"{symbol} has a position: {legs}")
+            if settings.orders:
                 raise BinanceRejection(errors.OPEN_ORDERS_EXIST, f"{symbol} has {settings.open_orders} open order(s)")
-            account.store(symbol, SymbolSettings(target, settings.position_amt, 0, settings.leverage))
+            # Only the margin type changes: leverage, legs and everything else stay as they were.
+            account.store(symbol, replace(settings, margin_type=target))
 
     def clock_offset_ms(self, account_id: str) -> int:
         with self._lock:
@@ -162,6 +165,137 @@ class Exchange:
             if enabled and account.has_isolated_symbol():
                 raise BinanceRejection(errors.MULTI_ASSETS_WITH_ISOLATED_SYMBOLS, "a symbol is in ISOLATED margin")
             account.multi_assets_margin = enabled
+
+    def dual_side_position(self, account_id: str) -> bool:
+        with self._lock:
+            return self._require(account_id).dual_side_position
+
+    def change_position_mode(self, account_id: str, dual_side_position: bool) -> None:
+        """POST /fapi/v1/positionSide/dual: -4059 unchanged, -4067 an open order anywhere, -4068 a position anywhere."""
+        with self._lock:
+            account = self._require(account_id)
+            if account.dual_side_position is dual_side_position:
+                mode = "Hedge Mode" if dual_side_position else "One-way Mode"
+                raise BinanceRejection(errors.NO_NEED_TO_CHANGE_POSITION_SIDE, f"the account is already in {mode}")
+            with_orders = account.symbols_with_orders()
+            if with_orders:
+                raise BinanceRejection(
+                    errors.POSITION_SIDE_WITH_OPEN_ORDERS, f"open orders on {', '.join(sorted(with_orders))}"
+                )
+            with_positions = account.symbols_with_positions()
+            if with_positions:
+                raise BinanceRejection(
+                    errors.POSITION_SIDE_WITH_POSITION, f"positions on {', '.join(sorted(with_positions))}"
+                )
+            account.dual_side_position = dual_side_position
+
+    def change_leverage(self, account_id: str, symbol: str, leverage: int, as_sent: str) -> tuple[int, int]:
+        """POST /fapi/v1/leverage after its parameters were read: -1121, -4028, -4161, -2027, -2028 in order.
+
+        Returns the leverage and its maxNotionalValue. Both legs of a hedged symbol share one leverage."""
+        self.require_symbol(symbol)
+        brackets = self.catalogue.brackets(symbol)
+        if not 1 <= leverage <= brackets.max_leverage:
+            raise BinanceRejection(
+                errors.leverage_not_valid(as_sent),
+                f"{symbol} allows leverage 1 to {brackets.max_leverage} (its first bracket's initialLeverage)",
+            )
+        cap = brackets.max_notional(leverage)
+        with self._lock:
+            account = self._require(account_id)
+            settings = account.settings(symbol)
+            if settings.margin_type is MarginType.ISOLATED and settings.has_position and leverage < settings.leverage:
+                raise BinanceRejection(
+                    errors.ISOLATED_LEVERAGE_REDUCTION,
+                    f"{symbol} is ISOLATED with a position at {settings.leverage}x; {leverage}x would reduce it",
+                )
+            held = sum((abs(p.notional) for _, p in settings.positions), ZERO)
+            if held > cap:
+                raise BinanceRejection(
+                    errors.MAX_POSITION_AT_LEVERAGE,
+                    f"the position's notional {format(held, 'f')} is over {cap}, the cap at {leverage}x",
+                )
+            changed = account.copy()
+            changed.store(symbol, replace(settings, leverage=leverage))
+            asset = self.catalogue.margin_asset(symbol)
+            figures = next(f for f in margin.asset_figures(changed, self.catalogue) if f.asset == asset)
+            if leverage < settings.leverage and figures.cross_wallet_balance - figures.initial_margin < 0:
+                raise BinanceRejection(
+                    errors.INSUFFICIENT_MARGIN_FOR_LEVERAGE,
+                    f"at {leverage}x the initial margin {format(figures.initial_margin, 'f')} {asset} is more than "
+                    f"the cross wallet {format(figures.cross_wallet_balance, 'f')}",
+                )
+            account.store(symbol, replace(settings, leverage=leverage))
+        return leverage, cap
+
+    def adjust_position_margin(
+        self, account_id: str, symbol: str, side: PositionSide | None, amount: Decimal, add: bool
+    ) -> None:
+        """POST /fapi/v1/positionMargin after its parameters were read: -1121, -4055, -4061, -4049, -4054, then
+        -4050 (add beyond the available cross balance) or -4051 (reduce beyond what was added)."""
+        self.require_symbol(symbol)
+        if amount <= 0:
+            raise BinanceRejection(errors.AMOUNT_MUST_BE_POSITIVE, f"amount {format(amount, 'f')} is not positive")
+        with self._lock:
+            account = self._require(account_id)
+            sides = position_sides(account.dual_side_position)
+            leg = side if side is not None else PositionSide.BOTH
+            if leg not in sides:
+                raise BinanceRejection(
+                    errors.POSITION_SIDE_MISMATCH,
+                    f"positionSide {leg.value} is not a leg of the account's "
+                    + ("Hedge Mode (send LONG or SHORT)" if account.dual_side_position else "One-way Mode (BOTH)"),
+                )
+            settings = account.settings(symbol)
+            if settings.margin_type is not MarginType.ISOLATED:
+                raise BinanceRejection(errors.MARGIN_ONLY_FOR_ISOLATED, f"{symbol} is CROSSED")
+            position = settings.position(leg)
+            if position.amount == 0:
+                raise BinanceRejection(errors.POSITION_IS_ZERO, f"{symbol} {leg.value} has no position")
+            if add:
+                asset = self.catalogue.margin_asset(symbol)
+                free = margin.available(account, self.catalogue, asset)
+                if amount > free:
+                    raise BinanceRejection(
+                        errors.CROSS_BALANCE_INSUFFICIENT,
+                        f"adding {format(amount, 'f')} {asset}, available {format(free, 'f')}",
+                    )
+                changed = position.margin_added + amount
+            else:
+                if amount > position.margin_added:
+                    raise BinanceRejection(
+                        errors.ISOLATED_BALANCE_INSUFFICIENT,
+                        f"reducing {format(amount, 'f')}, only {format(position.margin_added, 'f')} was added",
+                    )
+                changed = position.margin_added - amount
+            account.store(symbol, settings.with_position(leg, replace(position, margin_added=changed)))
+
+    # --- open orders ---
+    def open_orders(self, account_id: str, symbols: Iterable[str]) -> list[tuple[str, OpenOrder]]:
+        with self._lock:
+            account = self._require(account_id)
+            return [(symbol, order) for symbol in symbols for order in account.settings(symbol).orders]
+
+    def find_order(self, account_id: str, symbol: str, order_id: int | None, client_order_id: str | None) -> OpenOrder:
+        """GET /fapi/v1/openOrder: by orderId when sent, else by origClientOrderId; -2013 when not open."""
+        self.require_symbol(symbol)
+        with self._lock:
+            for order in self._require(account_id).settings(symbol).orders:
+                if (order_id is not None and order.order_id == order_id) or (
+                    order_id is None and order.client_order_id == client_order_id
+                ):
+                    return order
+        wanted = f"orderId {order_id}" if order_id is not None else f"origClientOrderId {client_order_id!r}"
+        raise BinanceRejection(errors.ORDER_DOES_NOT_EXIST, f"no open order with {wanted} on {symbol}")
+
+    def cancel_all_open_orders(self, account_id: str, symbol: str) -> int:
+        """DELETE /fapi/v1/allOpenOrders: every open order of the symbol is cancelled; returns how many."""
+        self.require_symbol(symbol)
+        with self._lock:
+            account = self._require(account_id)
+            settings = account.settings(symbol)
+            account.store(symbol, replace(settings, orders=()))
+            return len(settings.orders)
 
     def symbol_settings(self, account_id: str, symbols: Iterable[str]) -> list[tuple[str, SymbolSettings]]:
         """A consistent snapshot of several symbols' settings (defaults for symbols never touched)."""

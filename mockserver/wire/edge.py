@@ -234,7 +234,7 @@ class BinanceEdge:
         }
         if rejection is not None:
             entry.update(code=rejection.spec.code, explanation=rejection.explanation, detail=rejection.detail)
-        elif answer.status == 200 and method == "POST":
+        elif answer.status == 200 and method in BODY_METHODS:
             entry.update(code=200, explanation="applied")
         entry.update(extra)
         state.journal.record(entry, (*request.query_params, *request.body_params))

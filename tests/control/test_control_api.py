@@ -60,20 +60,37 @@ def test_account_read_and_seed(client: FlaskClient) -> None:
     assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json == {
         "account": HMAC_KEY,
         "multiAssetsMargin": False,
+        "dualSidePosition": False,
         "clockOffsetMs": 0,
+        "wallet": {"USDT": "10000"},
         "symbols": {},
     }
-    assert client.put(f"/__mock__/accounts/{HMAC_KEY}", json={"multiAssetsMargin": True}).status_code == 200
     seeded = client.put(
         f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT",
         json={"marginType": "ISOLATED", "positionAmt": "-0.25", "openOrders": 2, "leverage": 50},
     ).json
-    assert seeded == {
-        "account": HMAC_KEY,
-        "multiAssetsMargin": True,
-        "clockOffsetMs": 0,
-        "symbols": {"BTCUSDT": {"marginType": "ISOLATED", "positionAmt": "-0.25", "openOrders": 2, "leverage": 50}},
+    assert seeded is not None
+    symbol = seeded["symbols"]["BTCUSDT"]
+    assert {k: symbol[k] for k in ("marginType", "positionAmt", "openOrders", "leverage")} == {
+        "marginType": "ISOLATED",
+        "positionAmt": "-0.25",
+        "openOrders": 2,
+        "leverage": 50,
     }
+    # A position seeded without an entry price opens at the documented default; orders get ids and defaults.
+    assert symbol["positions"] == {"BOTH": {"positionAmt": "-0.25", "entryPrice": "100", "marginAdded": "0"}}
+    assert [(o["side"], o["positionSide"], o["price"], o["quantity"]) for o in symbol["orders"]] == [
+        ("BUY", "BOTH", "100", "1"),
+        ("BUY", "BOTH", "100", "1"),
+    ]
+    assert symbol["orders"][0]["orderId"] != symbol["orders"][1]["orderId"]
+
+
+def test_isolated_and_multi_assets_cannot_be_seeded_together(client: FlaskClient) -> None:
+    assert client.put(f"/__mock__/accounts/{HMAC_KEY}", json={"multiAssetsMargin": True}).status_code == 200
+    refused = client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json={"marginType": "ISOLATED"})
+    assert refused.status_code == 400 and "Multi-Assets" in refused.json["error"]  # type: ignore[index]
+    assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json["symbols"] == {}  # type: ignore[index]
 
 
 def test_unknown_account_is_404(client: FlaskClient) -> None:
@@ -92,6 +109,13 @@ def test_unknown_account_is_404(client: FlaskClient) -> None:
         {"leverage": 0},
         {"leverage": 126},
         {"colour": "red"},
+        {"positionSide": "LONG", "positionAmt": "1"},
+        {"entryPrice": "100"},
+        {"positionAmt": "1", "entryPrice": "0"},
+        {"openOrders": [{"side": "HOLD"}]},
+        {"openOrders": [{"price": "-1"}]},
+        {"openOrders": [{"positionSide": "SHORT"}]},
+        {"openOrders": [{"size": 1}]},
     ],
 )
 def test_symbol_seed_errors_leave_state_alone(client: FlaskClient, seed: dict[str, object]) -> None:
@@ -99,7 +123,14 @@ def test_symbol_seed_errors_leave_state_alone(client: FlaskClient, seed: dict[st
     response = client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json=seed)
     assert response.status_code == 400 and "error" in response.json  # type: ignore[operator]
     state = client.get(f"/__mock__/accounts/{HMAC_KEY}").json["symbols"]["BTCUSDT"]  # type: ignore[index]
-    assert state == {"marginType": "CROSSED", "positionAmt": "0", "openOrders": 0, "leverage": 9}
+    assert state == {
+        "marginType": "CROSSED",
+        "leverage": 9,
+        "positionAmt": "0",
+        "positions": {},
+        "openOrders": 0,
+        "orders": [],
+    }
 
 
 def test_seed_unknown_symbol_is_404(client: FlaskClient) -> None:

@@ -196,11 +196,14 @@ def test_change_margin_type_then_repeat(
         1,
     )
     assert margin_type_in_fake(server, creds.api_key) == "ISOLATED"
-    assert server.state.exchange.describe_account(creds.api_key) == {
-        "account": creds.api_key,
-        "multiAssetsMargin": False,
-        "clockOffsetMs": 0,
-        "symbols": {SYMBOL: {"marginType": "ISOLATED", "positionAmt": "0", "openOrders": 0, "leverage": 20}},
+    described = server.state.exchange.describe_account(creds.api_key)
+    assert described is not None
+    assert list(described["symbols"]) == [SYMBOL]
+    assert {k: described["symbols"][SYMBOL][k] for k in ("marginType", "positionAmt", "openOrders", "leverage")} == {
+        "marginType": "ISOLATED",
+        "positionAmt": "0",
+        "openOrders": 0,
+        "leverage": 20,
     }
 
     with pytest.raises(BadRequestError) as repeat:

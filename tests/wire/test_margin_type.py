@@ -77,7 +77,7 @@ def test_unknown_parameters_are_ignored(caller: Caller) -> None:
     [
         ({}, {"marginType": "ISOLATED", "positionAmt": "1", "openOrders": 3}, "ISOLATED", NO_NEED),
         ({"multiAssetsMargin": True}, {"positionAmt": "1", "openOrders": 3}, "ISOLATED", MULTI_ASSETS),
-        ({"multiAssetsMargin": True}, {"marginType": "ISOLATED", "positionAmt": "-0.5"}, "CROSSED", POSITION),
+        ({}, {"marginType": "ISOLATED", "positionAmt": "-0.5"}, "CROSSED", POSITION),
         ({}, {"positionAmt": "-0.001", "openOrders": 2}, "ISOLATED", POSITION),
         ({}, {"openOrders": 1}, "ISOLATED", OPEN_ORDERS),
         ({}, {"positionAmt": "0", "openOrders": 0, "leverage": 5}, "ISOLATED", SUCCESS),
@@ -101,7 +101,14 @@ def test_change_keeps_leverage_and_position_fields(caller: Caller) -> None:
     seed(caller, "XRPUSDT", leverage=7)
     assert caller.margin_type("XRPUSDT", "ISOLATED").status_code == 200
     state = caller.client.get(f"/__mock__/accounts/{HMAC_KEY}").json["symbols"]["XRPUSDT"]  # type: ignore[index]
-    assert state == {"marginType": "ISOLATED", "positionAmt": "0", "openOrders": 0, "leverage": 7}
+    assert state == {
+        "marginType": "ISOLATED",
+        "leverage": 7,
+        "positionAmt": "0",
+        "positions": {},
+        "openOrders": 0,
+        "orders": [],
+    }
 
 
 def test_accounts_are_separate(caller: Caller) -> None:

@@ -1,0 +1,64 @@
+"""What the endpoint handlers share: reading parameters the way Binance does, and writing numbers the way it does."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from mockserver import errors
+from mockserver.errors import BinanceRejection
+from mockserver.state import MockState
+
+SUCCESS = b'{"code":200,"msg":"success"}'
+_EIGHT_PLACES = Decimal("0.00000001")
+
+
+def required(params: dict[str, str], name: str) -> str:
+    value = params.get(name)
+    if not value:
+        raise BinanceRejection(errors.mandatory_parameter(name), f"{name} is missing or empty")
+    return value
+
+
+def required_int(params: dict[str, str], name: str) -> tuple[int, str]:
+    """A mandatory INT parameter, and its text as sent (some messages echo it)."""
+    text = required(params, name)
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        raise BinanceRejection(errors.mandatory_parameter(name), f"{name} {text!r} is not a non-negative integer")
+    return int(text), text
+
+
+def required_decimal(params: dict[str, str], name: str) -> Decimal:
+    text = required(params, name)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not text.isascii() or not value.is_finite() or len(text) > 40:
+        raise BinanceRejection(errors.mandatory_parameter(name), f"{name} {text!r} is not a decimal number")
+    return value
+
+
+def required_bool(params: dict[str, str], name: str) -> bool:
+    """ "true"/"false" in any case: python-binance sends a Python bool as `True`/`False`, and Binance takes it."""
+    text = params.get(name, "")
+    if text.lower() not in ("true", "false"):
+        raise BinanceRejection(errors.mandatory_parameter(name), f"{name} {text!r} is not 'true' or 'false'")
+    return text.lower() == "true"
+
+
+def requested_symbols(state: MockState, params: dict[str, str]) -> list[str]:
+    """The optional `symbol` filter of the USER_DATA reads: one known symbol, or the whole catalogue."""
+    symbol = params.get("symbol")
+    if symbol is None:
+        return list(state.exchange.catalogue)
+    state.exchange.require_symbol(symbol)
+    return [symbol]
+
+
+def money(value: Decimal) -> str:
+    """Balances and margins as Binance writes them: eight decimal places."""
+    return format(value.quantize(_EIGHT_PLACES), "f")
+
+
+def amount_text(value: Decimal) -> str:
+    return format(value, "f")
