@@ -1,11 +1,16 @@
-"""`FuturesClient`: a small synchronous client for the marginType endpoint family, strict about what Binance says.
+"""`FuturesClient`: a small synchronous client for USDⓈ-M account configuration, strict about what Binance says.
 
-- Parameters are encoded once and that exact string is signed and sent (GET: the query string; POST: a form body).
+It covers what a margin-setup flow needs: margin type, asset mode, position mode, leverage and its brackets, the
+account's configuration, positions, balances and open orders.
+
+- Parameters are encoded once and that exact string is signed and sent (GET and DELETE: the query string; POST: a
+  form body).
 - Time: an optional sync with /fapi/v1/time, and after a -1021 one re-sync and one retry with a fresh timestamp.
 - Retries: 429/418 wait `Retry-After` (when it is within `max_retry_wait`); a 503 that failed for sure (-1001,
-  "Service Unavailable") is retried with backoff. A state-changing call whose outcome is unknown (503 "Unknown
-  error", 408, a timeout, a dropped connection) is never blindly repeated: the client reads the state back and only
-  re-sends when the change did not land.
+  "Service Unavailable") is retried with backoff, and so is any 5xx/408 or dropped connection on a read. A
+  state-changing call whose outcome is unknown (503 "Unknown error", 408, a timeout, a dropped connection) is never
+  blindly repeated: the client reads the state back and only re-sends when the change did not land. The one
+  exception is a leverage change, which Binance answers the same way when it is repeated: it is re-sent as is.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import requests
 
 from client.errors import (
     BinanceAPIError,
+    BinanceError,
     NoChangeNeededError,
     RateLimitedError,
     ServerError,
@@ -28,12 +34,34 @@ from client.errors import (
     TransportError,
     error_from_response,
 )
+from client.models import (
+    AccountConfig,
+    Balance,
+    LeverageChange,
+    OpenOrder,
+    Position,
+    SymbolBrackets,
+    decode,
+    decode_brackets,
+    decode_list,
+)
 from client.signing import Signer
 
 PRODUCTION_URL = "https://fapi.binance.com"
 TESTNET_URL = "https://testnet.binancefuture.com"
 DEMO_URL = "https://demo-fapi.binance.com"
 MARGIN_TYPES = ("ISOLATED", "CROSSED")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _PositionMode:
+    dual_side_position: bool
+
+
+def _symbol(symbol: str | None) -> dict[str, str]:
+    """The optional `symbol` filter of a read: one symbol, or all of them when None."""
+    return {} if symbol is None else {"symbol": symbol}
 
 
 @dataclass(frozen=True)
@@ -46,7 +74,8 @@ class RetryPolicy:
 
 
 class FuturesClient:
-    """Binance USDⓈ-M futures: change and read margin types, with signing, clock skew and errors done right."""
+    """Binance USDⓈ-M futures account configuration (margin type, asset and position mode, leverage) and the reads
+    a margin-setup flow checks first, with signing, clock skew, retries and errors done right."""
 
     def __init__(
         self,
@@ -142,17 +171,113 @@ class FuturesClient:
             lambda: self.multi_assets_margin() is enabled,
         )
 
+    # --- position mode ---
+    def position_mode(self) -> bool:
+        """GET /fapi/v1/positionSide/dual: True in Hedge Mode, False in One-way Mode (it weighs 30)."""
+        return decode(_PositionMode, self._call("GET", "/fapi/v1/positionSide/dual", {})).dual_side_position
+
+    def set_position_mode(self, dual: bool, *, recv_window: int | None = None) -> None:
+        """Switch the account to Hedge Mode (`dual`) or One-way Mode; raises NoChangeNeededError (-4059) when it
+        already is, and BadRequestError -4067 (open orders) or -4068 (positions) while any symbol holds either."""
+        params = {"dualSidePosition": "true" if dual else "false"}
+        self._settle(
+            lambda: self._call(
+                "POST", "/fapi/v1/positionSide/dual", params, recv_window=recv_window, state_changing=True
+            ),
+            lambda: self.position_mode() is dual,
+        )
+
+    def ensure_position_mode(self, dual: bool, *, recv_window: int | None = None) -> bool:
+        """Put the account in Hedge Mode (`dual`) or One-way Mode; True if this call changed it, False if it already
+        was (-4059). -4067/-4068 (open orders or positions anywhere) still raise BadRequestError."""
+        try:
+            self.set_position_mode(dual, recv_window=recv_window)
+        except NoChangeNeededError:
+            return False
+        return True
+
+    # --- leverage ---
+    def set_leverage(self, symbol: str, leverage: int, *, recv_window: int | None = None) -> LeverageChange:
+        """POST /fapi/v1/leverage: `symbol`'s initial leverage (shared by both legs in Hedge Mode).
+
+        Beyond the symbol's bracket-1 leverage (see `leverage_brackets`) Binance answers BadRequestError -4028."""
+        if isinstance(leverage, bool) or not isinstance(leverage, int):
+            raise TypeError(f"leverage must be an int, not {leverage!r}")
+        params = {"symbol": symbol, "leverage": str(leverage)}
+        # An unknown outcome is settled by sending the same change again rather than by reading symbolConfig back:
+        # Binance answers a repeated leverage with success whether or not the first one landed (every refusal
+        # -4028/-4161/-2027/-2028 depends only on the target and the position, which the first change leaves as
+        # they were), its answer is the result this call returns, and it weighs 1 where symbolConfig weighs 5.
+        answer = self._resend_idempotent(
+            lambda: self._call("POST", "/fapi/v1/leverage", params, recv_window=recv_window, state_changing=True)
+        )
+        return decode(LeverageChange, answer)
+
+    def leverage_brackets(self, symbol: str | None = None) -> list[SymbolBrackets]:
+        """GET /fapi/v1/leverageBracket: each symbol's notional brackets (every symbol, or just `symbol`)."""
+        return decode_brackets(self._call("GET", "/fapi/v1/leverageBracket", _symbol(symbol)))
+
+    # --- account reads ---
+    def account_config(self) -> AccountConfig:
+        """GET /fapi/v1/accountConfig: fee tier, permissions, position mode and Multi-Assets mode."""
+        return decode(AccountConfig, self._call("GET", "/fapi/v1/accountConfig", {}))
+
+    def positions(self, symbol: str | None = None) -> list[Position]:
+        """GET /fapi/v3/positionRisk: the legs that hold a position or open orders (all symbols, or `symbol`)."""
+        return decode_list(Position, self._call("GET", "/fapi/v3/positionRisk", _symbol(symbol)))
+
+    def balances(self) -> list[Balance]:
+        """GET /fapi/v3/balance: every futures wallet asset."""
+        return decode_list(Balance, self._call("GET", "/fapi/v3/balance", {}))
+
+    # --- open orders ---
+    def open_orders(self, symbol: str | None = None) -> list[OpenOrder]:
+        """GET /fapi/v1/openOrders: `symbol`'s open orders, or every symbol's (which weighs 40 instead of 1)."""
+        return decode_list(OpenOrder, self._call("GET", "/fapi/v1/openOrders", _symbol(symbol)))
+
+    def cancel_all_open_orders(self, symbol: str, *, recv_window: int | None = None) -> None:
+        """DELETE /fapi/v1/allOpenOrders: cancel every open order of `symbol` (success also when there is none)."""
+        self._settle(
+            lambda: self._call(
+                "DELETE", "/fapi/v1/allOpenOrders", {"symbol": symbol}, recv_window=recv_window, state_changing=True
+            ),
+            lambda: not self.open_orders(symbol),
+        )
+
     def _settle(self, send: Callable[[], object], landed: Callable[[], bool]) -> None:
-        """Send a change; when its outcome is unknown, read the state back and re-send only if it did not land."""
+        """Send a change; when its outcome is unknown, read the state back and re-send only if it did not land.
+
+        A re-send refused as already done (NoChangeNeededError) means an earlier send landed after all: success."""
         for attempt in range(1, self.retry.max_attempts + 1):
             try:
                 send()
                 return
+            except NoChangeNeededError:
+                if attempt == 1:
+                    raise
+                return
             except (ServerError, TransportError) as exc:
                 if not exc.outcome_unknown or attempt == self.retry.max_attempts:
                     raise
-                if landed():
+                try:
+                    done = landed()
+                except BinanceError:
+                    # The read-back failed too: what the caller must know is that the change's outcome is unknown.
+                    raise exc  # the change's error, with its own cause; the failed read is its context
+                if done:
                     return
+
+    def _resend_idempotent(self, send: Callable[[], T]) -> T:
+        """Send a change that Binance answers the same way when it is repeated; re-send it (with backoff) while its
+        outcome is unknown. Only for changes whose repetition is harmless whether or not the first one landed."""
+        for attempt in range(1, self.retry.max_attempts + 1):
+            try:
+                return send()
+            except (ServerError, TransportError) as exc:
+                if not exc.outcome_unknown or attempt == self.retry.max_attempts:
+                    raise
+                self._sleep(self.retry.backoff_s * 2 ** (attempt - 1))
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     # --- the one request path ---
     def _signed_payload(self, params: Mapping[str, str], recv_window: int | None) -> str:
@@ -202,7 +327,8 @@ class FuturesClient:
             if isinstance(error, RateLimitedError) and (error.retry_after or 0) <= self.retry.max_retry_wait_s:
                 self._sleep(error.retry_after or self.retry.backoff_s)
                 continue
-            if isinstance(error, ServerError) and not error.outcome_unknown:
+            # A read is safe to repeat whatever became of it; a change only when it failed for sure.
+            if isinstance(error, ServerError) and not (state_changing and error.outcome_unknown):
                 self._sleep(self.retry.backoff_s * 2 ** (failures - 1))
                 continue
             raise error
@@ -210,7 +336,7 @@ class FuturesClient:
     def _send(self, method: str, path: str, wire: str) -> requests.Response:
         headers = {"X-MBX-APIKEY": self.api_key}
         url = f"{self.base_url}{path}"
-        if method == "GET" or not wire:
+        if method in ("GET", "DELETE") or not wire:
             return self.session.request(
                 method, f"{url}?{wire}" if wire else url, headers=headers, timeout=self.timeout_s
             )

@@ -6,7 +6,7 @@ BinanceError                       anything this client raises
 └── BinanceAPIError                an HTTP answer: `http_status`, `code`, `msg`, `headers`
     ├── BadRequestError            400: the request was refused and nothing changed
     │   ├── TimestampError         -1021: clock skew or recvWindow; the client re-syncs once and retries
-    │   └── NoChangeNeededError    -4046 / -4171: already so (`ensure_*` treats it as done)
+    │   └── NoChangeNeededError    -4046 / -4059 / -4171: already so (`ensure_*` treats it as done)
     ├── AuthenticationError        401 -2014/-2015: key format, unknown key, permission, IP
     │   └── SignatureError         -1022 (sent as 400): the signature does not verify
     ├── RateLimitedError           429 -1003: `retry_after` seconds
@@ -24,6 +24,7 @@ from typing import Any
 TIMESTAMP_OUTSIDE_WINDOW = -1021
 INVALID_SIGNATURE = -1022
 NO_NEED_TO_CHANGE_MARGIN_TYPE = -4046
+NO_NEED_TO_CHANGE_POSITION_SIDE = -4059
 ASSET_MODE_ALREADY_SET = -4171
 DISCONNECTED = -1001
 BACKEND_TIMEOUT = -1007
@@ -62,7 +63,7 @@ class TimestampError(BadRequestError):
 
 
 class NoChangeNeededError(BadRequestError):
-    """-4046 (margin type) or -4171 (asset mode): the account is already as asked."""
+    """-4046 (margin type), -4059 (position mode) or -4171 (asset mode): the account is already as asked."""
 
 
 class AuthenticationError(BinanceAPIError):
@@ -124,7 +125,7 @@ def error_from_response(http_status: int, body: Any, headers: Mapping[str, str])
         kind = AuthenticationError
     elif code == TIMESTAMP_OUTSIDE_WINDOW:
         kind = TimestampError
-    elif code in (NO_NEED_TO_CHANGE_MARGIN_TYPE, ASSET_MODE_ALREADY_SET):
+    elif code in (NO_NEED_TO_CHANGE_MARGIN_TYPE, NO_NEED_TO_CHANGE_POSITION_SIDE, ASSET_MODE_ALREADY_SET):
         kind = NoChangeNeededError
     else:
         kind = BadRequestError

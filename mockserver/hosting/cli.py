@@ -24,11 +24,12 @@ examples:
 accounts file (JSON shown; TOML has the same shape):
   {"keys": [{"type": "HMAC", "apiKey": "myKey", "secret": "mySecret", "account": "alice"},
             {"type": "ED25519", "publicKey": "-----BEGIN PUBLIC KEY-----\\n...", "account": "alice"}],
-   "accounts": {"alice": {"multiAssetsMargin": false,
-                          "symbols": {"BTCUSDT": {"marginType": "ISOLATED", "positionAmt": "0.5",
-                                                  "openOrders": 1, "leverage": 10}}}}}
+   "accounts": {"alice": {"multiAssetsMargin": false, "dualSidePosition": false, "wallet": {"USDT": "5000"},
+                          "symbols": {"BTCUSDT": {"marginType": "ISOLATED", "leverage": 10, "positionAmt": "0.5",
+                                                  "entryPrice": "60000", "openOrders": 1}}}}}
 
-control API: /__mock__/keys, /__mock__/accounts/<id>, /__mock__/journal, /__mock__/clock, /__mock__/reset
+control API (JSON; see the README): /__mock__/keys, /__mock__/accounts/<id>, /__mock__/accounts/<id>/symbols/<s>,
+  /__mock__/journal, /__mock__/clock, /__mock__/faults, /__mock__/reset
 """
 
 

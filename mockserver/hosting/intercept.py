@@ -23,11 +23,13 @@ from mockserver.config import MockConfig
 from mockserver.hosting.host import FakeHost
 from mockserver.wire.protocol import FAULT_HEADER, IN_PROCESS_ENVIRON_KEY
 
-# Production, the old testnet and the demo ("new testnet") REST hosts of USDⓈ-M futures.
-BINANCE_FUTURES_BASE_URLS = (
+# Production, the old testnet and the demo ("new testnet") REST hosts of USDⓈ-M futures, then the spot host whose
+# start-up paths futures clients call (python-binance pings it, ccxt's load_markets reads two sapi lists there).
+BINANCE_BASE_URLS = (
     "https://fapi.binance.com",
     "https://testnet.binancefuture.com",
     "https://demo-fapi.binance.com",
+    "https://api.binance.com",
 )
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _DELAY = re.compile(r"delay; delayMs=(\d+)")
@@ -57,7 +59,7 @@ class BinanceInterceptor(FakeHost):
         client_ip: str = "127.0.0.1",
     ) -> None:
         super().__init__(app, config)
-        self.base_urls = tuple(dict.fromkeys([*BINANCE_FUTURES_BASE_URLS, *(u.rstrip("/") for u in base_urls)]))
+        self.base_urls = tuple(dict.fromkeys([*BINANCE_BASE_URLS, *(u.rstrip("/") for u in base_urls)]))
         self.client_ip = client_ip
         self._given_mock = mock
         self.mock: responses.RequestsMock | None = None

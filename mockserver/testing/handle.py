@@ -125,19 +125,36 @@ class MockAccount:
         symbol: str,
         *,
         margin_type: str | None = None,
-        position_amt: str | float | None = None,
-        open_orders: int | None = None,
         leverage: int | None = None,
+        position_amt: str | float | None = None,
+        entry_price: str | float | None = None,
+        position_side: str | None = None,
+        open_orders: int | list[Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
+        """Seed one symbol of this account; returns the account's state.
+
+        `position_side` picks the leg (BOTH in One-way Mode; LONG or SHORT in Hedge Mode, SHORT amounts negative);
+        a position without `entry_price` opens at 100. `open_orders` is a count of default LIMIT orders or a list of
+        `{"side", "price", "quantity", "positionSide"?, "clientOrderId"?}`."""
         seed = {
             "marginType": margin_type,
-            "positionAmt": position_amt,
-            "openOrders": open_orders,
             "leverage": leverage,
+            "positionSide": position_side,
+            "positionAmt": position_amt,
+            "entryPrice": entry_price,
+            "openOrders": open_orders,
         }
         body = {name: value for name, value in seed.items() if value is not None}
         state: dict[str, Any] = self.control.call("PUT", f"/accounts/{self.account}/symbols/{symbol}", body)
         return state
+
+    def set_position_mode(self, dual_side_position: bool) -> None:
+        """Hedge Mode (True) or One-way Mode (False); refused while the account holds positions or open orders."""
+        self.control.call("PUT", f"/accounts/{self.account}", {"dualSidePosition": dual_side_position})
+
+    def set_wallet(self, balances: Mapping[str, str | float]) -> None:
+        """Set wallet balances, e.g. `{"USDT": "500"}`; assets not named keep theirs."""
+        self.control.call("PUT", f"/accounts/{self.account}", {"wallet": dict(balances)})
 
     def set_multi_assets_margin(self, enabled: bool) -> None:
         self.control.call("PUT", f"/accounts/{self.account}", {"multiAssetsMargin": enabled})

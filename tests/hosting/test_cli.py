@@ -60,6 +60,22 @@ def test_help_lists_options_and_examples(capsys: pytest.CaptureFixture[str]) -> 
     for option in ("--host", "--port", "--accounts", "--recv-window-max", "--log-level", "--weight-limit", "--threads"):
         assert option in text
     assert "default: 127.0.0.1" in text and "examples:" in text
+    for control_path in ("/__mock__/keys", "/__mock__/accounts/<id>", "/__mock__/faults", "/__mock__/reset"):
+        assert control_path in text
+
+
+def test_the_help_accounts_example_is_a_valid_accounts_file() -> None:
+    """The JSON shown in --help loads, minus the elided public key, and seeds what it says."""
+    from mockserver import MockConfig, create_app
+    from mockserver.hosting.cli import EPILOG
+
+    shown = EPILOG.split("TOML has the same shape):\n", 1)[1].split("\n\n", 1)[0]
+    data = json.loads(shown)
+    data["keys"] = [k for k in data["keys"] if k["type"] == "HMAC"]  # the Ed25519 key's PEM is elided with "..."
+    app = create_app(MockConfig.from_mapping(data))
+    alice = app.test_client().get("/__mock__/accounts/alice").json
+    assert alice is not None
+    assert (alice["wallet"], alice["symbols"]["BTCUSDT"]["leverage"]) == ({"USDT": "5000"}, 10)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

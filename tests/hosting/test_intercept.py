@@ -109,3 +109,17 @@ def test_unmatched_path_regex_does_not_swallow_lookalike_hosts() -> None:
         users.get(re.compile(r"https://fapi\.binance\.com\.evil\.test/.*"), body="evil")
         with BinanceInterceptor(config=make_config()):
             assert requests.get("https://fapi.binance.com.evil.test/fapi/v1/ping", timeout=2).text == "evil"
+
+
+def test_the_spot_hosts_start_up_paths_are_answered_in_process() -> None:
+    """python-binance pings the spot host on construction and ccxt reads two sapi lists there: no network either."""
+    with BinanceInterceptor(config=make_config()):
+        assert requests.get("https://api.binance.com/api/v3/ping", timeout=2).json() == {}
+        spot = requests.get("https://api.binance.com/api/v3/time", timeout=2).json()
+        futures = requests.get("https://fapi.binance.com/fapi/v1/time", timeout=2).json()
+        assert spot == futures == {"serverTime": FROZEN_MS}
+        unsigned = requests.get("https://api.binance.com/sapi/v1/margin/allPairs", timeout=2)
+        assert (unsigned.status_code, unsigned.json()["code"]) == (401, -2014)
+        # A spot path the fake does not serve is the fake's 404, never a request to the real exchange.
+        unknown = requests.get("https://api.binance.com/api/v3/account", timeout=2)
+        assert (unknown.status_code, unknown.json()["code"]) == (404, -1000)

@@ -14,7 +14,7 @@ import re
 import string
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -137,12 +137,42 @@ def check_binance_error_body(status: int, body: Any) -> None:
         assert msg == RECV_WINDOW_INVALID, body
 
 
-def endpoint_weight(method: str, path: str) -> int:
+def query_names(query: bytes) -> set[str]:
+    return {
+        unquote_to_bytes(segment.split(b"=", 1)[0].replace(b"+", b" ")).decode("utf-8", "replace")
+        for segment in query.split(b"&")
+        if segment
+    }
+
+
+def endpoint_weight(method: str, path: str, query: bytes = b"") -> int:
+    """Binance's documented weights, written out here independently of the fake's route table."""
+    if (method, path) == ("GET", "/fapi/v1/openOrders"):
+        return 1 if "symbol" in query_names(query) else 40
     return {
         ("GET", "/fapi/v1/symbolConfig"): 5,
+        ("GET", "/fapi/v1/accountConfig"): 5,
         ("GET", "/fapi/v2/positionRisk"): 5,
+        ("GET", "/fapi/v3/positionRisk"): 5,
+        ("GET", "/fapi/v2/account"): 5,
+        ("GET", "/fapi/v3/account"): 5,
+        ("GET", "/fapi/v2/balance"): 5,
+        ("GET", "/fapi/v3/balance"): 5,
         ("GET", MULTI_ASSETS): 30,
+        ("GET", "/fapi/v1/positionSide/dual"): 30,
+        ("GET", "/sapi/v1/capital/config/getall"): 10,
     }.get((method, path), 1)
+
+
+# Paths whose successful answer to these methods may change state.
+STATE_CHANGING = {
+    ("POST", MARGIN_TYPE),
+    ("POST", MULTI_ASSETS),
+    ("POST", "/fapi/v1/positionSide/dual"),
+    ("POST", "/fapi/v1/leverage"),
+    ("POST", "/fapi/v1/positionMargin"),
+    ("DELETE", "/fapi/v1/allOpenOrders"),
+}
 
 
 # --- strategies for arbitrary requests ---
@@ -261,6 +291,23 @@ BINANCE_PATHS = (
     "/fapi/v1/exchangeInfo",
     "/fapi/v1/symbolConfig",
     "/fapi/v2/positionRisk",
+    "/fapi/v3/positionRisk",
+    "/fapi/v1/positionSide/dual",
+    "/fapi/v1/leverage",
+    "/fapi/v1/leverageBracket",
+    "/fapi/v1/accountConfig",
+    "/fapi/v2/account",
+    "/fapi/v3/account",
+    "/fapi/v2/balance",
+    "/fapi/v3/balance",
+    "/fapi/v1/openOrders",
+    "/fapi/v1/openOrder",
+    "/fapi/v1/allOpenOrders",
+    "/fapi/v1/positionMargin",
+    "/api/v3/ping",
+    "/api/v3/time",
+    "/sapi/v1/capital/config/getall",
+    "/sapi/v1/margin/allPairs",
 )
 ODD_PATHS = (
     "",
@@ -274,9 +321,10 @@ ODD_PATHS = (
     "/fapi/v1/marginType;x=1",
     "/fapi/v1/order",
     "/fapi/v2/marginType",
-    "/fapi/v3/positionRisk",
+    "/fapi/v4/positionRisk",
     "/dapi/v1/marginType",
-    "/api/v3/ping",
+    "/api/v3/account",
+    "/sapi/v1/capital/config",
     "/fapi/v1/ping/..",
     "/fapi/../fapi/v1/ping",
     "/fapi/v1/\x00",
@@ -405,7 +453,7 @@ def test_arbitrary_requests_keep_the_wire_contract(requests: list[RawRequest]) -
             assert weight is not None and weight.isdigit(), weight
             # HEAD runs the GET endpoint and weighs what the GET does.
             method = "GET" if req.method == "HEAD" else req.method
-            assert int(weight) == used_weight + endpoint_weight(method, path)
+            assert int(weight) == used_weight + endpoint_weight(method, path, req.query)
             used_weight = int(weight)
             journaled += 1
             entries = journal(client)
@@ -417,7 +465,7 @@ def test_arbitrary_requests_keep_the_wire_contract(requests: list[RawRequest]) -
             if not req.mentions(HMAC_SECRET):  # the journal echoes what the client sent, and only that
                 assert HMAC_SECRET not in json.dumps(entries, ensure_ascii=False)
         after = accounts_snapshot(client)
-        state_changing = (status == 200 and req.method == "POST" and path in (MARGIN_TYPE, MULTI_ASSETS)) or (
+        state_changing = (status == 200 and (req.method, path) in STATE_CHANGING) or (
             control and status == 200 and req.method in ("POST", "PUT", "DELETE")
         )
         if not state_changing:
