@@ -262,8 +262,9 @@ class FuturesClient:
                 try:
                     done = landed()
                 except BinanceError:
-                    # The read-back failed too: what the caller must know is that the change's outcome is unknown.
-                    raise exc  # the change's error, with its own cause; the failed read is its context
+                    # The read-back failed too: what the caller must know is that the change's outcome is unknown,
+                    # so its error is raised, keeping its own cause (the failed read becomes its context).
+                    raise exc  # noqa: B904
                 if done:
                     return
 

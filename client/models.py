@@ -210,7 +210,7 @@ def decode(cls: type[T], row: Any, *, extra: Mapping[str, Any] | None = None) ->
             raise ValueError(f"{cls.__name__}: field {wire!r} is missing")
         value = _value(kind, raw)
         if value is None:
-            raise ValueError(f"{cls.__name__}: field {wire!r} is not a {kind.__name__}: {raw!r}")
+            raise ValueError(f"{cls.__name__}: field {wire!r} should be {kind.__name__}, got {raw!r}")
         values[name] = value
     return cls(**values)
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -150,3 +155,27 @@ class Caller:
 
     def margin_type(self, symbol: str, margin_type: str, **options: object) -> TestResponse:
         return self.signed("POST", "/fapi/v1/marginType", f"symbol={symbol}&marginType={margin_type}", **options)  # type: ignore[arg-type]
+
+
+@contextmanager
+def running_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`python -m mockserver --port 0 ARGS` (what `make run` starts) in a subprocess; yields it and its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("fapi-mock listening on http://127.0.0.1:"), first + process.stderr.read()
+        yield process, first.rsplit(" ", 1)[1].strip()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()

@@ -198,8 +198,11 @@ def parse_order_seed(spec: Any) -> OrderSeed:
     return OrderSeed(
         side=side,
         position_side=PositionSide(position_side) if position_side is not None else None,
-        price=parse_decimal(spec.get("price", DEFAULT_ORDER_PRICE), "price", positive=True),
-        quantity=parse_decimal(spec.get("quantity", DEFAULT_ORDER_QUANTITY), "quantity", positive=True),
+        # Price and quantity are optional: an order seeded without them rests at the defaults.
+        price=parse_decimal(spec["price"], "price", positive=True) if "price" in spec else DEFAULT_ORDER_PRICE,
+        quantity=(
+            parse_decimal(spec["quantity"], "quantity", positive=True) if "quantity" in spec else DEFAULT_ORDER_QUANTITY
+        ),
         client_order_id=client_order_id,
     )
 

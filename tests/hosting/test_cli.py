@@ -5,42 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from helpers import running_cli
 
 from mockserver import DEMO_API_KEY, DEMO_SECRET
 from mockserver.hosting.cli import main
-
-
-@contextmanager
-def running_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        assert first.startswith("fapi-mock listening on http://127.0.0.1:"), first + process.stderr.read()
-        yield process, first.rsplit(" ", 1)[1].strip()
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
 
 
 def signed_margin_type(url: str, api_key: str, secret: str) -> requests.Response:

@@ -77,4 +77,7 @@ def test_reference_client_example_runs_against_the_demo_url_in_process() -> None
         exec(compile(code, "README.md", "exec"), namespace)
         account = fake.state.exchange.describe_account("readmeKey")
     assert account is not None and account["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"
-    assert namespace["client"].used_weight == 1 + 1 + 5  # type: ignore[attr-defined]  # time, marginType, symbolConfig
+    assert account["symbols"]["BTCUSDT"]["leverage"] == 10
+    # time 1, position mode 1 (already One-way: -4059), marginType 1, leverage 1, symbolConfig 5, brackets 1,
+    # positions v3 5, balance v3 5
+    assert namespace["client"].used_weight == 1 + 1 + 1 + 1 + 5 + 1 + 5 + 5  # type: ignore[attr-defined]

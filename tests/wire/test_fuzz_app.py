@@ -392,8 +392,10 @@ def is_control(path: str) -> bool:
 
 
 def request_path(path_info: str) -> str:
-    """The path as werkzeug reports it for a PATH_INFO: leading slashes collapsed, bytes read as UTF-8."""
-    return "/" + path_info.encode("latin-1").decode("utf-8", "replace").lstrip("/")
+    """The path as the edge routes it: PATH_INFO as sent (no slashes collapsed: `//__mock__` is not the control
+    API, `//fapi/v1/ping` is no Binance path), bytes read as UTF-8."""
+    path = path_info.encode("latin-1").decode("utf-8", "replace")
+    return path if path.startswith("/") else "/" + path
 
 
 @FUZZ_SETTINGS

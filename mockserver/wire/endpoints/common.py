@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Context, Decimal
 
 from mockserver import errors
 from mockserver.errors import BinanceRejection
@@ -10,6 +11,9 @@ from mockserver.state import MockState
 
 SUCCESS = b'{"code":200,"msg":"success"}'
 _EIGHT_PLACES = Decimal("0.00000001")
+# Wide enough for any amount the fake can hold (seeds stay below 10**18 with 18 decimals; notional is their product).
+_WIDE = Context(prec=80)
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,20}(\.[0-9]{1,18})?", re.ASCII)
 
 
 def required(params: dict[str, str], name: str) -> str:
@@ -28,14 +32,12 @@ def required_int(params: dict[str, str], name: str) -> tuple[int, str]:
 
 
 def required_decimal(params: dict[str, str], name: str) -> Decimal:
+    """A mandatory DECIMAL parameter in plain notation: exponents ("1e-999999") would let one call store a number
+    whose text is megabytes long."""
     text = required(params, name)
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not text.isascii() or not value.is_finite() or len(text) > 40:
-        raise BinanceRejection(errors.mandatory_parameter(name), f"{name} {text!r} is not a decimal number")
-    return value
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise BinanceRejection(errors.mandatory_parameter(name), f"{name} {text!r} is not a plain decimal number")
+    return Decimal(text)
 
 
 def required_bool(params: dict[str, str], name: str) -> bool:
@@ -57,7 +59,7 @@ def requested_symbols(state: MockState, params: dict[str, str]) -> list[str]:
 
 def money(value: Decimal) -> str:
     """Balances and margins as Binance writes them: eight decimal places."""
-    return format(value.quantize(_EIGHT_PLACES), "f")
+    return format(value.quantize(_EIGHT_PLACES, context=_WIDE), "f")
 
 
 def amount_text(value: Decimal) -> str:

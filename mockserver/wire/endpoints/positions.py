@@ -7,6 +7,7 @@ Types follow the official SDK's strict models: strings for amounts, ints for tim
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import Any
 
 from mockserver.domain import margin
@@ -114,7 +115,12 @@ def _totals(figures: AssetFigures) -> dict[str, str]:
     }
 
 
-def _asset(figures: AssetFigures, *, with_margin_available: bool) -> dict[str, Any]:
+def _asset(
+    figures: AssetFigures, *, with_margin_available: bool, shared_available: Decimal | None = None
+) -> dict[str, Any]:
+    """One asset row; in Multi-Assets mode every asset's availableBalance is the account's shared USD figure (the
+    docs' Multi-Assets example), while maxWithdrawAmount stays the asset's own."""
+    available = figures.available_balance if shared_available is None else shared_available
     row: dict[str, Any] = {
         "asset": figures.asset,
         "walletBalance": money(figures.wallet_balance),
@@ -126,7 +132,7 @@ def _asset(figures: AssetFigures, *, with_margin_available: bool) -> dict[str, A
         "openOrderInitialMargin": money(figures.open_order_initial_margin),
         "crossWalletBalance": money(figures.cross_wallet_balance),
         "crossUnPnl": ZERO_MONEY,
-        "availableBalance": money(figures.available_balance),
+        "availableBalance": money(available),
         "maxWithdrawAmount": money(figures.available_balance),
     }
     if with_margin_available:
@@ -135,9 +141,14 @@ def _asset(figures: AssetFigures, *, with_margin_available: bool) -> dict[str, A
     return row
 
 
+def _shared(account: Account, total: AssetFigures) -> Decimal | None:
+    return total.available_balance if account.multi_assets_margin else None
+
+
 def account_v2(state: MockState, call: Call) -> bytes:
     account = state.exchange.snapshot(call.account)
     figures = margin.asset_figures(account, state.exchange.catalogue)
+    total = margin.totals(account, figures)
     positions = [
         {
             "symbol": leg.symbol,
@@ -167,8 +178,8 @@ def account_v2(state: MockState, call: Call) -> bytes:
         "updateTime": 0,
         "multiAssetsMargin": account.multi_assets_margin,
         "tradeGroupId": -1,
-        **_totals(margin.totals(account, figures)),
-        "assets": [_asset(f, with_margin_available=True) for f in figures],
+        **_totals(total),
+        "assets": [_asset(f, with_margin_available=True, shared_available=_shared(account, total)) for f in figures],
         "positions": positions,
     }
     return compact_json(body)
@@ -177,6 +188,7 @@ def account_v2(state: MockState, call: Call) -> bytes:
 def account_v3(state: MockState, call: Call) -> bytes:
     account = state.exchange.snapshot(call.account)
     figures = margin.asset_figures(account, state.exchange.catalogue)
+    total = margin.totals(account, figures)
     positions = [
         {
             "symbol": leg.symbol,
@@ -194,8 +206,8 @@ def account_v3(state: MockState, call: Call) -> bytes:
         if _listed_in_v3(leg)
     ]
     body = {
-        **_totals(margin.totals(account, figures)),
-        "assets": [_asset(f, with_margin_available=False) for f in figures],
+        **_totals(total),
+        "assets": [_asset(f, with_margin_available=False, shared_available=_shared(account, total)) for f in figures],
         "positions": positions,
     }
     return compact_json(body)
