@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -179,3 +181,29 @@ def running_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+# --- seeding and expected bodies, for the endpoint tests ---
+def compact(body: Any) -> bytes:
+    """Binance's byte form of a JSON body: no spaces, non-ASCII kept."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def mandatory(name: str) -> bytes:
+    """The -1102 body for a missing or malformed parameter (fapi lowercases the name)."""
+    return (
+        b'{"code":-1102,"msg":"Mandatory parameter \'%s\' was not sent, was empty/null, or malformed."}'
+        % name.lower().encode()
+    )
+
+
+def seed_account(caller: Caller, **fields: object) -> None:
+    """PUT /__mock__/accounts/<the HMAC key's account>, asserting the seed is taken."""
+    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}", json=fields)
+    assert response.status_code == 200, response.json
+
+
+def seed_symbol(caller: Caller, symbol: str, **fields: object) -> None:
+    """PUT /__mock__/accounts/<the HMAC key's account>/symbols/<symbol>, asserting the seed is taken."""
+    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/{symbol}", json=fields)
+    assert response.status_code == 200, response.json

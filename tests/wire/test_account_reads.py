@@ -7,11 +7,10 @@ initial margin is |notional| / leverage, which is what availableBalance loses.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from helpers import ED25519_KEY, FROZEN_MS, HMAC_KEY, KEYS, Caller
+from helpers import ED25519_KEY, FROZEN_MS, KEYS, Caller, compact, seed_account, seed_symbol
 
 ASSETS = ("USDT", "BTC", "BNB", "ETH", "USDC", "FDUSD", "BNFCR")
 ZERO = "0.00000000"
@@ -33,20 +32,6 @@ TOTAL_NAMES = (
     "availableBalance",
     "maxWithdrawAmount",
 )
-
-
-def compact(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def seed_account(caller: Caller, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}", json=fields)
-    assert response.status_code == 200, response.json
-
-
-def seed_symbol(caller: Caller, symbol: str, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/{symbol}", json=fields)
-    assert response.status_code == 200, response.json
 
 
 def get(caller: Caller, path: str, params: str = "") -> Any:

@@ -8,12 +8,11 @@ cross wallet holds). The expected values are copied from the bracket data captur
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 import pytest
-from helpers import ED25519_KEY, HMAC_KEY, KEYS, Caller
+from helpers import ED25519_KEY, HMAC_KEY, KEYS, Caller, compact, seed_account, seed_symbol
 
 LEVERAGE = "/fapi/v1/leverage"
 BRACKETS = "/fapi/v1/leverageBracket"
@@ -43,20 +42,6 @@ BTCUSDT_BRACKETS = [
     (12, 1, 1800000000, 1200000000, 0.5, 421481450.0),
 ]
 BRACKET_FIELDS = ("bracket", "initialLeverage", "notionalCap", "notionalFloor", "maintMarginRatio", "cum")
-
-
-def compact(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def seed_account(caller: Caller, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}", json=fields)
-    assert response.status_code == 200, response.json
-
-
-def seed_symbol(caller: Caller, symbol: str, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/{symbol}", json=fields)
-    assert response.status_code == 200, response.json
 
 
 def set_leverage(caller: Caller, symbol: str, leverage: object, **options: object) -> Any:

@@ -6,11 +6,10 @@ a list), read back as Binance's order objects, and cancelled per symbol, which l
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from helpers import FROZEN_MS, HMAC_KEY, KEYS, Caller
+from helpers import FROZEN_MS, HMAC_KEY, KEYS, Caller, compact, seed_account
 
 OPEN_ORDERS = "/fapi/v1/openOrders"
 OPEN_ORDER = "/fapi/v1/openOrder"
@@ -24,15 +23,6 @@ BAD_ORDER_ID = b'{"code":-1102,"msg":"Mandatory parameter \'orderid\' was not se
 NO_SYMBOL = b'{"code":-1102,"msg":"Mandatory parameter \'symbol\' was not sent, was empty/null, or malformed."}'
 INVALID_SYMBOL = b'{"code":-1121,"msg":"Invalid symbol."}'
 SUCCESS = b'{"code":200,"msg":"success"}'
-
-
-def compact(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def seed_account(caller: Caller, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}", json=fields)
-    assert response.status_code == 200, response.json
 
 
 def seed_orders(caller: Caller, symbol: str, orders: object) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import HMAC_KEY, Caller
+from helpers import HMAC_KEY, Caller, mandatory, seed_account, seed_symbol
 
 POSITION_MARGIN = "/fapi/v1/positionMargin"
 NOT_POSITIVE = b'{"code":-4055,"msg":"Amount must be positive."}'
@@ -22,25 +22,8 @@ SIDE_MISMATCH = b'{"code":-4061,"msg":"Order\'s position side does not match use
 INVALID_SYMBOL = b'{"code":-1121,"msg":"Invalid symbol."}'
 
 
-def mandatory(name: str) -> bytes:
-    return (
-        b'{"code":-1102,"msg":"Mandatory parameter \'%s\' was not sent, was empty/null, or malformed."}'
-        % name.lower().encode()
-    )
-
-
 def adjusted(amount: str, kind: int) -> bytes:
     return b'{"amount":%s,"code":200,"msg":"Successfully modify position margin.","type":%d}' % (amount.encode(), kind)
-
-
-def seed_account(caller: Caller, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}", json=fields)
-    assert response.status_code == 200, response.json
-
-
-def seed_symbol(caller: Caller, symbol: str, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/{symbol}", json=fields)
-    assert response.status_code == 200, response.json
 
 
 def isolated_btc(caller: Caller) -> None:

@@ -7,11 +7,10 @@ symbol, then -4068 for a position on any symbol (either leg), in that order.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from helpers import FROZEN_MS, HMAC_KEY, Caller
+from helpers import FROZEN_MS, HMAC_KEY, Caller, compact, seed_account, seed_symbol
 
 DUAL = "/fapi/v1/positionSide/dual"
 SUCCESS = b'{"code":200,"msg":"success"}'
@@ -22,20 +21,6 @@ OPEN_ORDERS = b'{"code":-4067,"msg":"Position side cannot be changed if there ex
 POSITION = b'{"code":-4068,"msg":"Position side cannot be changed if there exists position."}'
 NO_DUAL = b'{"code":-1102,"msg":"Mandatory parameter \'dualsideposition\' was not sent, was empty/null, or malformed."}'
 MARGIN_TYPE_POSITION = b'{"code":-4048,"msg":"Margin type cannot be changed if there exists position."}'
-
-
-def compact(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def seed_account(caller: Caller, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}", json=fields)
-    assert response.status_code == 200, response.json
-
-
-def seed_symbol(caller: Caller, symbol: str, **fields: object) -> None:
-    response = caller.client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/{symbol}", json=fields)
-    assert response.status_code == 200, response.json
 
 
 def control_mode(caller: Caller) -> bool:
