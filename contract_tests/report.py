@@ -12,6 +12,7 @@ class ParityRow:
     expected: str
     got: str
     match: bool
+    kind: str = ""  # the case's class: valid, single fault, pair of faults, boundary, sequence, keys and weights
 
 
 @dataclass
@@ -21,22 +22,30 @@ class ParityReport:
     target: str
     rows: list[ParityRow] = field(default_factory=list)
 
-    def add(self, case: str, expected: str, got: str, match: bool) -> None:
-        self.rows.append(ParityRow(case, expected, got, match))
+    def add(self, case: str, expected: str, got: str, match: bool, kind: str = "") -> None:
+        self.rows.append(ParityRow(case, expected, got, match, kind))
+
+    def skip(self, case: str, kind: str, why: str) -> None:
+        """A case the target cannot run (no clock to pin, no control API): listed, so a reader sees the gap."""
+        self.rows.append(ParityRow(case, "skipped", why, True, kind))
 
     def markdown(self) -> str:
         matched = sum(row.match for row in self.rows)
+        classes = sorted({row.kind for row in self.rows})
+        counts = ", ".join(f"{sum(r.kind == c for r in self.rows)} {c or 'unclassed'}" for c in classes)
         lines = [
             f"# Server contract parity: {self.target}",
             "",
             f"{matched} of {len(self.rows)} cases match. Times and weights are compared by rule (a JSON body with "
             "`Content-Type: application/json`, an integer `X-MBX-USED-WEIGHT-1M`), status, code and msg by value.",
             "",
-            "| case | expected | got | match |",
-            "|---|---|---|---|",
+            f"Cases by class: {counts}.",
+            "",
+            "| class | case | expected | got | match |",
+            "|---|---|---|---|---|",
         ]
-        for row in self.rows:
-            cells = (row.case, row.expected, row.got, "yes" if row.match else "**NO**")
+        for row in sorted(self.rows, key=lambda r: r.kind):
+            cells = (row.kind, row.case, row.expected, row.got, "yes" if row.match else "**NO**")
             lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
         return "\n".join(lines) + "\n"
 

@@ -241,3 +241,20 @@ def test_position_amounts_with_absurd_precision_are_refused(client: FlaskClient)
     assert (
         client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json={"positionAmt": "1e-18"}).status_code == 200
     )
+
+
+def test_two_resets_in_a_row_both_succeed_and_restore_the_configured_accounts(client: FlaskClient) -> None:
+    configured = client.get(f"/__mock__/accounts/{HMAC_KEY}").json
+    client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json={"marginType": "ISOLATED", "leverage": 3})
+    client.post("/__mock__/keys", json={"type": "HMAC", "account": "runtime"})
+    for _ in range(2):
+        assert client.post("/__mock__/reset").status_code == 200
+        assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json == configured
+        assert client.get("/__mock__/accounts/runtime").status_code == 404
+
+
+@pytest.mark.parametrize("offset", ["5", True, 10**15, 1.5, -(10**15)])
+def test_clock_offset_must_be_an_integer_in_range(client: FlaskClient, offset: object) -> None:
+    response = client.put(f"/__mock__/accounts/{HMAC_KEY}", json={"clockOffsetMs": offset})
+    assert response.status_code == 400 and "clockOffsetMs" in response.json["error"]  # type: ignore[index]
+    assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json["clockOffsetMs"] == 0  # type: ignore[index]

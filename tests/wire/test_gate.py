@@ -270,3 +270,57 @@ def test_each_key_type_verifies_and_rejects(caller: Caller, kind: str) -> None:
     assert_answer(response, 400, BAD_SIGNATURE)
     entry = caller.client.get("/__mock__/journal?limit=1").json[0]  # type: ignore[index]
     assert entry["detail"]["keyType"] == kind
+
+
+# --- edges no other test pinned (found by breaking the fake on purpose) ---
+def test_recv_window_of_one_is_accepted_exactly_at_its_edge(caller: Caller) -> None:
+    for offset, expected in ((0, SUCCESS), (-1, b'{"code":-4046,"msg":"No need to change margin type."}')):
+        params = f"{PARAMS}&recvWindow=1&timestamp={FROZEN_MS + offset}"
+        assert_answer(
+            caller.send("POST", MARGIN_TYPE, query=signed_query(params)), 200 if offset == 0 else 400, expected
+        )
+    params = f"{PARAMS}&recvWindow=1&timestamp={FROZEN_MS - 2}"
+    assert_answer(caller.send("POST", MARGIN_TYPE, query=signed_query(params)), 400, OUTSIDE)
+
+
+def test_an_illegal_character_in_the_body_wins_over_a_query_signature(caller: Caller) -> None:
+    # The character check (4) comes before verification (10), wherever the signature and the bad value sit.
+    query = signed_query(f"symbol=BTCUSDT&timestamp={FROZEN_MS}")
+    assert_answer(caller.send("POST", MARGIN_TYPE, query=query, body="marginType=ISO%09LATED"), 400, ILLEGAL)
+
+
+@pytest.mark.parametrize("name", ["%FF", "%FE", "a%ZZ"])
+def test_a_parameter_name_that_is_not_utf8_is_illegal(caller: Caller, name: str) -> None:
+    params = f"{PARAMS}&{name}=1&timestamp={FROZEN_MS}"
+    assert_answer(caller.send("POST", MARGIN_TYPE, query=signed_query(params)), 400, ILLEGAL)
+
+
+def test_a_zero_padded_twenty_digit_timestamp_is_malformed(caller: Caller) -> None:
+    params = f"{PARAMS}&timestamp={str(FROZEN_MS).rjust(20, '0')}"
+    assert_answer(caller.send("POST", MARGIN_TYPE, query=signed_query(params)), 400, NO_TIMESTAMP)
+
+
+@pytest.mark.parametrize("kind", ["RSA", "ED25519"])
+@pytest.mark.parametrize("spoil", ["!", "%2A", "%20"])
+def test_a_non_base64_character_in_a_key_pair_signature_fails_verification(
+    caller: Caller, kind: str, spoil: str
+) -> None:
+    key = KEYS[kind]
+    params = f"{PARAMS}&timestamp={FROZEN_MS}"
+    signature = key.sign(params)
+    spoiled = signature[:10] + spoil + signature[11:]
+    response = caller.send("POST", MARGIN_TYPE, query=f"{params}&signature={spoiled}", api_key=key.api_key)
+    assert_answer(response, 400, BAD_SIGNATURE)
+
+
+def test_ed25519_signs_query_and_body_with_no_ampersand_between(caller: Caller) -> None:
+    key = KEYS["ED25519"]
+    query, body = "symbol=BTCUSDT&marginType=ISOLATED", f"timestamp={FROZEN_MS}"
+    response = caller.send(
+        "POST", MARGIN_TYPE, query=query, body=f"{body}&signature={key.sign(query + body)}", api_key=key.api_key
+    )
+    assert_answer(response, 200, SUCCESS)
+    joined = caller.send(
+        "POST", MARGIN_TYPE, query=query, body=f"{body}&signature={key.sign(query + '&' + body)}", api_key=key.api_key
+    )
+    assert_answer(joined, 400, BAD_SIGNATURE)
