@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test lint typecheck unit bench wheel-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +32,14 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 unit: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test: lint typecheck unit
+
+# Not part of `make test`: builds the wheel, installs it with its dependencies from PyPI into a fresh venv, and runs a
+# downstream project's tests and the contract suite there (scripts/wheel_smoke.sh says more).
+wheel-smoke: $(VENV)/.installed-test
+	PYTHON=$(PYTHON) bash scripts/wheel_smoke.sh
 
 bench: $(VENV)/.installed-test
 	bash benchmarks/setup.sh

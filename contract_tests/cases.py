@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
-from client.signing import Signer
+from contract_tests.reference import Signer
 
 SYMBOLS = (
     "BTCUSDT",

@@ -6,6 +6,7 @@ Its options (`--contract-target`, `--contract-report`) and Hypothesis profiles c
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +16,21 @@ from contract_tests.report import ParityReport
 from contract_tests.targets import Target, TargetUnavailable, open_target
 
 _REPORT_KEY = pytest.StashKey[ParityReport]()
+_PROFILE_KEY = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The kit runs under its own Hypothesis profile unless one was chosen: Hypothesis' `default` (a 200 ms
+    deadline) fails a correct server whenever the machine or the network is slow."""
+    from hypothesis import settings
+
+    from contract_tests.profiles import DEFAULT_PROFILE, PROFILE_ENV, register_profiles
+
+    register_profiles()
+    chosen = getattr(config.option, "hypothesis_profile", None) or os.environ.get(PROFILE_ENV)
+    if not chosen:
+        settings.load_profile(DEFAULT_PROFILE)
+    config.stash[_PROFILE_KEY] = chosen or DEFAULT_PROFILE
 
 
 @pytest.fixture(scope="session")
@@ -43,4 +59,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     matched = sum(row.match for row in report.rows)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(f"contract parity: {matched}/{len(report.rows)} cases match; report: {written}")
+        profile = session.config.stash.get(_PROFILE_KEY, "?")
+        summary = f"contract parity: {matched}/{len(report.rows)} cases match; report: {written}"
+        reporter.write_line(f"{summary}; Hypothesis profile {profile}")

@@ -25,8 +25,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from client.client import DEMO_URL, TESTNET_URL
-from client.signing import HmacSigner, Signer, signer_for
+from contract_tests.reference import DEMO_URL, TESTNET_URL, HmacSigner, Signer, signer_for
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes

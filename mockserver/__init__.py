@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from mockserver.hosting.server import ThreadedServer
     from mockserver.testing.handle import ControlCallRefused, LiveFake, MockAccount
 
+# What the pytest plugin checks to tell this package from another distribution's `mockserver` installed over it.
+__fapi_mock__ = True
+
 _EXPORTS = {
     "create_app": "mockserver.app",
     "DEMO_API_KEY": "mockserver.config",

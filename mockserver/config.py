@@ -34,11 +34,14 @@ class MockConfig:
     keys: list[Mapping[str, Any]] = field(default_factory=list, repr=False)  # they hold secrets
     accounts: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     recv_window_max: int = MAX_RECV_WINDOW
-    weight_limit: int | None = DEFAULT_WEIGHT_LIMIT
+    weight_limit: int | None = DEFAULT_WEIGHT_LIMIT  # REQUEST_WEIGHT per IP per minute; 0 or None: no limit
     journal_size: int = DEFAULT_JOURNAL_SIZE
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     clock: Clock = field(default_factory=Clock)
     catalogue: SymbolCatalogue | None = None
+    # Who may use the control API (it mints keys and shows secrets): loopback peers only, unless opened here.
+    control_from_anywhere: bool = False
+    control_token: str | None = field(default=None, repr=False)  # when set, every control call must send it
 
     @classmethod
     def demo(cls, **overrides: Any) -> MockConfig:

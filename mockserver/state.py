@@ -28,8 +28,10 @@ class MockState:
     def __init__(self, config: MockConfig) -> None:
         if not 1 <= config.recv_window_max <= 2**63 - 1:
             raise ConfigError("recv_window_max must be a positive integer")
-        if config.weight_limit is not None and config.weight_limit < 1:
-            raise ConfigError("weight_limit must be a positive integer, or None to switch the limit off")
+        if config.weight_limit is not None and (
+            isinstance(config.weight_limit, bool) or not isinstance(config.weight_limit, int) or config.weight_limit < 0
+        ):
+            raise ConfigError("weight_limit must be a non-negative integer; 0 or None switches the limit off")
         self.config = config
         self.clock = config.clock
         # A fake built with a frozen or shifted clock returns to exactly that clock on reset.
@@ -44,7 +46,8 @@ class MockState:
         self.exchange.remember_as_initial()
         self.journal = Journal(config.journal_size)
         self.faults = FaultBook()
-        self.rate_limiter = RateLimiter(self.clock, config.weight_limit)
+        # 0 means off, as on the command line and in the ini option.
+        self.rate_limiter = RateLimiter(self.clock, config.weight_limit or None)
 
     def server_time_ms(self, account_id: str | None = None) -> int:
         """Server time, as seen by `account_id` when that account carries a clock offset."""

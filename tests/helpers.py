@@ -172,7 +172,9 @@ def running_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
-        assert first.startswith("fapi-mock listening on http://127.0.0.1:"), first + process.stderr.read()
+        if not first.startswith("fapi-mock listening on http://"):
+            process.kill()  # before reading stderr: a live process would never end it
+            raise AssertionError(first + (process.stderr.read() if process.stderr else ""))
         yield process, first.rsplit(" ", 1)[1].strip()
     finally:
         if process.poll() is None:

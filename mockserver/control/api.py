@@ -5,11 +5,14 @@ Errors here are `{"error": "..."}` with 400 or 404, so they can never be mistake
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from mockserver.domain.fields import INT64_MAX, SpecError, bounded_number, refuse_unknown_fields
+from mockserver.domain.fields import SpecError, bounded_number, refuse_unknown_fields
+from mockserver.domain.seeding import MAX_CLOCK_OFFSET_MS
 from mockserver.state import MockState
 from mockserver.wire.protocol import CONTROL_PREFIX, MOCK_IDENT, STATE_KEY, compact_json
 
@@ -46,8 +49,55 @@ def _spec_error(exc: SpecError) -> Response:
     return json_response({"error": str(exc)}, 400)
 
 
+MAX_ACCOUNT_ID_LENGTH = 128
+LATEST_INSTANT_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
+CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
+
+
+@control.before_request
+def _only_trusted_peers() -> None:
+    """The control API mints keys and shows secrets: loopback peers only, unless the fake was started with
+    `control_from_anywhere` (or a token, which every peer must then send)."""
+    config = mock_state().config
+    token = config.control_token
+    if token is not None:
+        sent = request.headers.get(CONTROL_TOKEN_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), token.encode()):
+            raise ControlRequestError(f"the control API needs the {CONTROL_TOKEN_HEADER} header of this fake", 403)
+        return
+    if config.control_from_anywhere or is_loopback(request.remote_addr or ""):
+        return
+    raise ControlRequestError(
+        f"the control API answers loopback peers only, not {request.remote_addr}: start the fake with "
+        "--control-from-anywhere or --control-token to open it",
+        403,
+    )
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@control.url_value_preprocessor
+def _check_account_id(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    account_id = (values or {}).get("account_id")
+    if account_id is None:
+        return
+    if len(account_id) > MAX_ACCOUNT_ID_LENGTH or "\ufffd" in account_id or not account_id.isprintable():
+        # werkzeug decodes a path's bytes as UTF-8 with replacement: %FF and %FE would both become U+FFFD.
+        raise ControlRequestError(
+            f"an account id is 1 to {MAX_ACCOUNT_ID_LENGTH} printable characters of valid UTF-8", 400
+        )
+
+
 def json_object() -> dict[str, Any]:
-    body = request.get_json(silent=True) if request.get_data() else {}
+    try:
+        body = request.get_json(silent=True) if request.get_data() else {}
+    except RecursionError:
+        raise ControlRequestError("the request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise ControlRequestError("the request body must be a JSON object")
     try:
@@ -57,11 +107,11 @@ def json_object() -> dict[str, Any]:
     return body
 
 
-def _milliseconds(body: dict[str, Any], name: str) -> int | None:
+def _milliseconds(body: dict[str, Any], name: str, low: int, high: int) -> int | None:
     value = body.get(name)
     if value is None:
         return None
-    result: int = bounded_number(value, f"{name} (milliseconds, or null)", -INT64_MAX, INT64_MAX)
+    result: int = bounded_number(value, f"{name} (milliseconds, or null)", low, high)
     return result
 
 
@@ -81,6 +131,14 @@ def read_account(account_id: str) -> Response:
     if described is None:
         raise ControlRequestError(f"no account {account_id!r}", 404)
     return json_response(described)
+
+
+@control.delete("/accounts/<account_id>")
+def delete_account(account_id: str) -> Response:
+    """Remove the account and its keys: what a test's fixture does when the test ends."""
+    if not mock_state().exchange.delete_account(account_id):
+        raise ControlRequestError(f"no account {account_id!r}", 404)
+    return json_response({})
 
 
 @control.put("/accounts/<account_id>")
@@ -130,8 +188,9 @@ def read_clock() -> Response:
 def set_clock() -> Response:
     body = json_object()
     refuse_unknown_fields(body, ("offsetMs", "frozenAtMs"), "clock")
-    offset = _milliseconds(body, "offsetMs")
-    frozen = _milliseconds(body, "frozenAtMs")
+    # Server time must stay a LONG that clients can stamp: offsets up to ten years, instants up to year 9999.
+    offset = _milliseconds(body, "offsetMs", -MAX_CLOCK_OFFSET_MS, MAX_CLOCK_OFFSET_MS)
+    frozen = _milliseconds(body, "frozenAtMs", 0, LATEST_INSTANT_MS)
     # "frozenAtMs": null unfreezes; leaving it out keeps the clock as it is.
     mock_state().clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze="frozenAtMs" in body and frozen is None)
     return _clock_answer()

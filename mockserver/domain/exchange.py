@@ -107,6 +107,14 @@ class Exchange:
     def seed_symbol(self, account_id: str, symbol: str, seed: Mapping[str, Any]) -> dict[str, Any]:
         return self.seed_account(account_id, {"symbols": {symbol: seed}})
 
+    def delete_account(self, account_id: str) -> bool:
+        """Drop an account and every key of it; False when there was no such account."""
+        with self._lock:
+            keys = [k for k, key in self._keys.items() if key.account == account_id]
+            for api_key in keys:
+                del self._keys[api_key]
+            return self._accounts.pop(account_id, None) is not None or bool(keys)
+
     def snapshot(self, account_id: str) -> Account:
         """A copy of the account, for reads that compute outside the lock."""
         with self._lock:

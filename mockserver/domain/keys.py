@@ -13,7 +13,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
-from mockserver.domain.fields import SpecError
+from mockserver.domain.fields import SpecError, refuse_unknown_fields
 from mockserver.domain.signing import (
     KeyMaterialError,
     KeyType,
@@ -23,6 +23,7 @@ from mockserver.domain.signing import (
     verify_public_key,
 )
 
+KEY_FIELDS = ("type", "apiKey", "secret", "publicKey", "account", "permissions", "ipAllowList", "enabled")
 API_KEY_PATTERN = re.compile(r"[A-Za-z0-9]{1,64}")
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -137,6 +138,8 @@ def build_key(spec: Mapping[str, Any]) -> MintedKey:
     """Turn a camelCase key description into a key; API keys, HMAC secrets and key pairs are minted when absent."""
     if not isinstance(spec, Mapping):
         raise KeySpecError("a key must be a JSON object")
+    # A typo ("secrte") must not silently give the key a generated secret.
+    refuse_unknown_fields(spec, KEY_FIELDS, "key", KeySpecError)
     try:
         key_type = KeyType(str(spec.get("type", "HMAC")).upper())
     except ValueError:

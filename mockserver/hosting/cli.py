@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 import signal
 import sys
 import threading
@@ -13,6 +14,8 @@ from types import FrameType
 
 from mockserver.config import DEFAULT_WEIGHT_LIMIT, DEMO_API_KEY, DEMO_SECRET, MAX_RECV_WINDOW, ConfigError, MockConfig
 from mockserver.hosting.server import DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
+
+CONTROL_TOKEN_ENV = "FAPI_MOCK_CONTROL_TOKEN"
 
 EPILOG = """\
 examples:
@@ -69,7 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
-        help="address to bind (default: %(default)s); anything but loopback exposes the control API, which mints keys",
+        help="address to bind (default: %(default)s); the control API still answers loopback peers only",
+    )
+    parser.add_argument(
+        "--control-from-anywhere",
+        action="store_true",
+        help="let any peer use the control API (/__mock__/: mints keys, shows secrets); default: loopback only",
+    )
+    parser.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        default=os.environ.get(CONTROL_TOKEN_ENV),
+        help=f"require header X-Mock-Control-Token: TOKEN on every control call, from any peer (${CONTROL_TOKEN_ENV})",
     )
     parser.add_argument(
         "--port", type=_non_negative, default=8080, help="port; 0 picks a free one (default: %(default)s)"
@@ -102,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> MockConfig:
-    options = {"recv_window_max": args.recv_window_max, "weight_limit": args.weight_limit or None}
+    options = {
+        "recv_window_max": args.recv_window_max,
+        "weight_limit": args.weight_limit,
+        "control_from_anywhere": args.control_from_anywhere,
+        "control_token": args.control_token or None,
+    }
     if args.accounts:
         return MockConfig.from_accounts_file(args.accounts, **options)
     return MockConfig.demo(**options)
@@ -122,10 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"fapi-mock listening on {server.url}", flush=True)
     if not _is_loopback(args.host):
-        print(
-            f"fapi-mock: warning: {args.host} is not loopback: anyone reaching it can mint keys, read the journal",
-            file=sys.stderr,
+        guard = (
+            "any peer may use the control API (it mints keys and shows secrets)"
+            if args.control_from_anywhere and not args.control_token
+            else "the control API needs the token"
+            if args.control_token
+            else "the control API answers loopback peers only"
         )
+        print(f"fapi-mock: note: {args.host} is not loopback: Binance paths face the network; {guard}", file=sys.stderr)
     if args.accounts:
         keys = server.state.exchange.registered_keys()
         print(f"{len(keys)} key(s) from {args.accounts}: " + ", ".join(k.api_key for k in keys), flush=True)

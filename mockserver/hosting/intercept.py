@@ -4,6 +4,11 @@ The routes go into a `responses.RequestsMock` that the caller passes in, or into
 to the `with` block. `responses`' module-level default mock is never touched, passthrough is never changed in a
 mock the caller owns, and everything registered is removed on exit (moto's global takeover of `responses`, its
 issues #3264 and #1026, is the pitfall this avoids).
+
+The network guard: in a scope this module creates, a call to any other host never reaches the network. It goes on to
+a `responses` mock the caller had already started (their mocks keep working), else to a host the caller allowed
+(`allow_hosts`), else it is refused with a `requests.ConnectionError` that says why and how to allow it. A client's
+start-up call to another Binance host (the spot host's ping, ccxt's sapi lists) is answered by the fake itself.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import requests
 import responses
 from flask import Flask
 from requests.adapters import HTTPAdapter
+from responses.registries import FirstMatchRegistry
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mockserver.config import MockConfig
@@ -33,6 +39,20 @@ BINANCE_BASE_URLS = (
 )
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _DELAY = re.compile(r"delay; delayMs=(\d+)")
+
+
+class _FirstMatchWins(FirstMatchRegistry):
+    """The first registered match answers, and stays registered. responses' default registry pops a match when a
+    later one also matches, which would retire the fake's routes the first time the guard's catch-all overlaps."""
+
+    def find(self, request: requests.PreparedRequest) -> tuple[responses.BaseResponse | None, list[str]]:
+        reasons: list[str] = []
+        for response in self.registered:
+            matched, reason = response.matches(request)
+            if matched:
+                return response, reasons
+            reasons.append(reason)
+        return None, reasons
 
 
 def _read_timeout(timeout: Any) -> float | None:
@@ -57,13 +77,16 @@ class BinanceInterceptor(FakeHost):
         base_urls: Iterable[str] = (),
         mock: responses.RequestsMock | None = None,
         client_ip: str = "127.0.0.1",
+        allow_hosts: Iterable[str] = (),
     ) -> None:
         super().__init__(app, config)
+        self.allow_hosts = tuple(h.lower() for h in allow_hosts)
         self.base_urls = tuple(dict.fromkeys([*BINANCE_BASE_URLS, *(u.rstrip("/") for u in base_urls)]))
         self.client_ip = client_ip
         self._given_mock = mock
         self.mock: responses.RequestsMock | None = None
         self._registered: list[responses.BaseResponse] = []
+        self._users_mock_active = False
 
     @property
     def url(self) -> str:
@@ -73,20 +96,54 @@ class BinanceInterceptor(FakeHost):
     def start(self) -> BinanceInterceptor:
         if self.mock is not None:
             raise RuntimeError("the interceptor is already started")
+        guarded = self._given_mock is None
         if self._given_mock is not None:
             self.mock = self._given_mock
         else:
-            # Unmatched calls go on to whatever `requests` did before this scope: the network, or a mock the
-            # caller started earlier. That is what "other hosts untouched" means here.
-            self.mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send)
-            self.mock.add_passthru(re.compile(".*"))
+            # `requests`' send as it was before this scope: the real one, or a mock the caller started earlier.
+            previous_send = HTTPAdapter.send
+            self._users_mock_active = previous_send is not responses._real_send
+            self.mock = responses.RequestsMock(
+                assert_all_requests_are_fired=False, real_adapter_send=previous_send, registry=_FirstMatchWins
+            )
             self.mock.start()
         for base_url in self.base_urls:
             pattern = re.compile(re.escape(base_url) + r"(?:[/?#].*)?\Z")
             for method in METHODS:
                 registered = self.mock.add_callback(method, pattern, callback=self._answer, content_type=None)
                 self._registered.append(registered)
+        if guarded:
+            self._guard_other_hosts()
         return self
+
+    def _guard_other_hosts(self) -> None:
+        """Registered after the fake's routes, so it sees only what they did not match (first match wins)."""
+        assert self.mock is not None
+        anything = re.compile(r".*")
+        for host in self.allow_hosts:
+            allowed = re.compile(r"[a-z][a-z0-9+.-]*://" + re.escape(host) + r"(?::\d+)?(?:[/?#].*)?\Z", re.IGNORECASE)
+            for method in METHODS:
+                self.mock.add(responses.PassthroughResponse(method, allowed))
+        for method in METHODS:
+            if self._users_mock_active:
+                self.mock.add(responses.PassthroughResponse(method, anything))  # their mock decides
+            else:
+                self.mock.add_callback(method, anything, callback=self._refuse, content_type=None)
+
+    def _refuse(self, request: requests.PreparedRequest) -> Any:
+        host = urlsplit(str(request.url)).hostname or "?"
+        why = (
+            f"fapi-mock refused {request.method} {request.url}: in-process mode sends nothing to the network."
+            + (
+                " This Binance host is not one the fake serves"
+                f" ({', '.join(urlsplit(u).hostname or u for u in self.base_urls)})."
+                if host.endswith(("binance.com", "binancefuture.com", "binance.vision"))
+                else ""
+            )
+            + f" To let calls to {host} through, pass allow_hosts=[{host!r}] (pytest: --fapi-mock-allow-host {host}"
+            " or the fapi_mock_allow_hosts ini option), or start your own `responses` mock first."
+        )
+        return requests.ConnectionError(why, request=request)
 
     def stop(self) -> None:
         if self.mock is None:

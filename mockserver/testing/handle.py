@@ -7,11 +7,11 @@ test's own `responses` mocks can neither see nor swallow them.
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
@@ -33,14 +33,17 @@ class Control(Protocol):
 class HttpControl:
     """The control API of a fake reached over HTTP."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
+        # A fake started with --control-token wants it on every control call.
+        self.token = token if token is not None else os.environ.get("FAPI_MOCK_CONTROL_TOKEN")
 
     def call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(
-            f"{self.base_url}/__mock__{path}", data=data, method=method, headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["X-Mock-Control-Token"] = self.token
+        request = urllib.request.Request(f"{self.base_url}/__mock__{path}", data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_S) as response:
                 return json.loads(response.read())
@@ -175,8 +178,10 @@ class MockAccount:
         seed: int | None = None,
         delay_ms: int | None = None,
         applied: bool | None = None,
+        retry_after_s: int | None = None,
     ) -> dict[str, Any]:
-        """A fault for this account's calls only: delay, disconnected, unknown, timeout or drop."""
+        """A fault for this account's calls only: delay, disconnected, unknown, timeout, drop or ratelimited (429
+        -1003 with `Retry-After: retry_after_s`, by default the rest of the clock minute)."""
         spec = {
             "kind": kind,
             "path": path,
@@ -187,6 +192,7 @@ class MockAccount:
             "seed": seed,
             "delayMs": delay_ms,
             "applied": applied,
+            "retryAfterS": retry_after_s,
         }
         rule: dict[str, Any] = self.control.call("POST", "/faults", {k: v for k, v in spec.items() if v is not None})
         return rule
@@ -229,11 +235,19 @@ class MockAccount:
             raise AssertionError(f"expected {wanted} {expected}, got {len(matching)}; calls to {path}:\n{seen}")
         return matching
 
-    @contextmanager
-    def expect_rejections(self, *codes: int) -> Iterator[None]:
-        """Within the block (and for the rest of the test), rejections with these codes are expected in strict mode."""
+    def expect_rejections(self, *codes: int) -> ExpectedRejections:
+        """From now on (for the rest of the test), rejections with these codes are expected in strict mode.
+
+        Works as a statement (`fapi_mock.expect_rejections(-4046)`) and as a block (`with ...:`), which reads well
+        around the call that should be refused; either way the codes stay expected until the test ends."""
+        if not codes or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+            raise TypeError(f"expect_rejections takes Binance codes such as -4046, not {codes!r}")
         self.expected_codes.update(codes)
-        yield
+        return ExpectedRejections(codes)
+
+    def close(self) -> None:
+        """Remove this account and its keys from the fake (the fixtures do this when the test ends)."""
+        self.control.call("DELETE", f"/accounts/{self.account}")
 
     def unexpected_rejections(self) -> list[dict[str, Any]]:
         return [e for e in self.journal() if _rejected_code(e) not in (None, *self.expected_codes)]
@@ -244,6 +258,19 @@ class MockAccount:
         if rejected:
             lines = "\n".join(f"  {describe_rejection(e)}" for e in rejected)
             raise AssertionError(f"the fake rejected {len(rejected)} call(s) of account {self.account}:\n{lines}")
+
+
+@dataclass(frozen=True)
+class ExpectedRejections:
+    """What `MockAccount.expect_rejections` returns: the codes now expected; usable as a `with` block too."""
+
+    codes: tuple[int, ...]
+
+    def __enter__(self) -> ExpectedRejections:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
 
 
 def _rejected_code(entry: Mapping[str, Any]) -> int | None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import responses
 
     from mockserver.config import MockConfig
-    from mockserver.testing.handle import LiveFake, MockAccount
+    from mockserver.testing.handle import Control, LiveFake, MockAccount
 
 URL_ENV = "FAPI_MOCK_URL"
 _WORKER_URL_KEY = "fapi_mock_url"
@@ -49,9 +49,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "fapi_mock_weight_limit", "request weight per IP per minute of the session fake; 0 is off", default="0"
     )
+    group.addoption(
+        "--fapi-mock-allow-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="let in-process fakes pass calls to HOST through to the network (repeatable; ini: fapi_mock_allow_hosts)",
+    )
+    parser.addini("fapi_mock_allow_hosts", "hosts in-process fakes let through to the network", type="linelist")
+
+
+_CLASH = (
+    "the 'mockserver' package imported from {path} is not fapi-mock's: another distribution (probably "
+    "'mockserver-client', the MockServer project's client, which uses the same top-level name) installed over it. "
+    "fapi-mock and mockserver-client cannot share an environment: uninstall one of them (pip uninstall "
+    "mockserver-client), then reinstall fapi-mock."
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import mockserver
+
+    if not getattr(mockserver, "__fapi_mock__", False):
+        raise pytest.UsageError(_CLASH.format(path=getattr(mockserver, "__file__", "?")))
     config.addinivalue_line(
         "markers", "fapi_mock(key_type='HMAC', strict=False): key type and strict mode of this test's fake account"
     )
@@ -105,12 +125,17 @@ class _XdistHooks:
         node.workerinput[_WORKER_URL_KEY] = self._url()
 
 
+_DEFAULT_MARK = "_fapi_mock_plugin_default"  # set on the plugin's own config, so an override can be told apart
+
+
 def _default_config(config: pytest.Config) -> MockConfig:
     from mockserver.config import MockConfig
 
     limit = int(config.getini("fapi_mock_weight_limit") or 0)
     # No keys: every test mints its own account. A large journal, because many tests share it.
-    return MockConfig(keys=[], weight_limit=limit or None, journal_size=50_000)
+    built = MockConfig(keys=[], weight_limit=limit, journal_size=50_000)
+    setattr(built, _DEFAULT_MARK, True)
+    return built
 
 
 @pytest.fixture(scope="session")
@@ -124,9 +149,19 @@ def fapi_mock_server(pytestconfig: pytest.Config, fapi_mock_config: MockConfig) 
     from mockserver.testing.handle import HttpControl, LiveFake
 
     url = _external_url(pytestconfig)
-    if url is not None:
+    overridden = not getattr(fapi_mock_config, _DEFAULT_MARK, False)
+    chosen_url = pytestconfig.getoption("fapi_mock_url", None) or os.environ.get(URL_ENV)
+    if overridden and chosen_url:
+        raise pytest.UsageError(
+            f"fapi_mock_config is overridden, but the session uses the fake at {chosen_url} "
+            f"(--fapi-mock-url or ${URL_ENV}), whose configuration this session cannot change: start that fake with "
+            "the configuration you need (fapi-mock --accounts ...), or drop the URL to let the plugin start one"
+        )
+    if url is not None and not overridden:
         yield LiveFake(url.rstrip("/"), HttpControl(url))
         return
+    # Here with an overridden configuration under xdist too: the controller's shared fake has the default one,
+    # so this worker starts its own fake with the configuration asked for.
     from mockserver.hosting.server import ThreadedServer
 
     with ThreadedServer(config=fapi_mock_config) as server:
@@ -157,8 +192,10 @@ def fapi_mock(request: pytest.FixtureRequest, fapi_mock_server: LiveFake) -> Ite
 
     key_type, strict = _account_options(request)
     handle = open_account(fapi_mock_server.control, fapi_mock_server.url, key_type=key_type, strict=strict)
+    _track(request, handle)
     yield handle
-    handle.clear_faults()
+    # Drop the test's account and keys: a long session (or an external fake) must not pile them up.
+    handle.close()
 
 
 @pytest.fixture
@@ -169,26 +206,50 @@ def fapi_mock_inprocess(
 
     The handle's `base_url` is https://fapi.binance.com; `handle.interceptor` gives the app and its state.
     """
-    from mockserver.config import MockConfig
     from mockserver.hosting.intercept import BinanceInterceptor
-    from mockserver.testing.handle import AppControl, open_account
+    from mockserver.testing.handle import open_account
 
     key_type, strict = _account_options(request)
-    interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None), mock=fapi_mock_responses)
+    app, control = _inprocess_app(request.config)
+    allowed = [*request.config.getoption("fapi_mock_allow_host", []), *request.config.getini("fapi_mock_allow_hosts")]
+    interceptor = BinanceInterceptor(app, mock=fapi_mock_responses, allow_hosts=allowed)
+    interceptor.state.reset()  # one app per session, reset per test: as fresh as a new app, and 6 ms cheaper
     with interceptor:
-        handle = open_account(AppControl(interceptor.app), interceptor.url, key_type=key_type, strict=strict)
+        handle = open_account(control, interceptor.url, key_type=key_type, strict=strict)
         handle.interceptor = interceptor
+        _track(request, handle)
         yield handle
+
+
+_INPROCESS_KEY = pytest.StashKey[Any]()
+_HANDLES_KEY = pytest.StashKey[list[Any]]()
+
+
+def _inprocess_app(config: pytest.Config) -> tuple[Any, Control]:
+    """The session's in-process app (built once: most of an app's cost is Flask's URL rules) and its control."""
+    shared = config.stash.get(_INPROCESS_KEY, None)
+    if shared is None:
+        from mockserver.app import create_app
+        from mockserver.config import MockConfig
+        from mockserver.testing.handle import AppControl
+
+        app = create_app(MockConfig(keys=[], weight_limit=0))
+        shared = config.stash[_INPROCESS_KEY] = (app, AppControl(app))
+    app, control = shared
+    return app, control
+
+
+def _track(request: pytest.FixtureRequest, handle: MockAccount) -> None:
+    """Remember the test's handles for strict mode, however the test got them (argument or getfixturevalue)."""
+    handles = request.node.stash.setdefault(_HANDLES_KEY, [])
+    handles.append(handle)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """Strict mode: a call the fake rejected and the test did not expect fails the test, with the fake's reasons."""
     result = yield
-    from mockserver.testing.handle import MockAccount
-
-    funcargs = getattr(item, "funcargs", {})
-    for value in funcargs.values():
-        if isinstance(value, MockAccount) and value.strict:
-            value.assert_no_rejections()
+    for handle in item.stash.get(_HANDLES_KEY, []):
+        if handle.strict:
+            handle.assert_no_rejections()
     return result

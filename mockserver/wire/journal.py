@@ -24,6 +24,33 @@ def describe_param(param: WireParam) -> dict[str, str]:
     }
 
 
+# Bounds per entry, so one huge request cannot make the journal (kept for the next N calls) hold megabytes: the
+# first parameters, each cut to a length a human reads, and explanation details cut likewise.
+MAX_PARAMS_KEPT = 32
+MAX_TEXT_KEPT = 256
+TRUNCATED = "…"
+
+
+def _bounded_param(param: WireParam) -> WireParam:
+    if len(param.raw_value) <= MAX_TEXT_KEPT and len(param.raw_name) <= MAX_TEXT_KEPT:
+        return param
+    return param._replace(
+        raw_name=param.raw_name[:MAX_TEXT_KEPT],
+        raw_value=param.raw_value[:MAX_TEXT_KEPT],
+        name=param.name[:MAX_TEXT_KEPT] if param.name is not None else None,
+        value=param.value[:MAX_TEXT_KEPT] + TRUNCATED if param.value is not None else None,
+    )
+
+
+def _bounded_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value[: MAX_TEXT_KEPT * 4] + TRUNCATED
+        if isinstance(value, str) and len(value) > MAX_TEXT_KEPT * 4
+        else value
+        for key, value in detail.items()
+    }
+
+
 class Journal:
     def __init__(self, max_entries: int = DEFAULT_JOURNAL_SIZE) -> None:
         # Parameters are kept as received and described only when the journal is read: every request is
@@ -33,6 +60,13 @@ class Journal:
         self._lock = threading.Lock()
 
     def record(self, entry: dict[str, Any], params: Sequence[WireParam] = ()) -> None:
+        if len(params) > MAX_PARAMS_KEPT:
+            entry["paramsOmitted"] = len(params) - MAX_PARAMS_KEPT
+        params = tuple(_bounded_param(p) for p in params[:MAX_PARAMS_KEPT])
+        if entry.get("detail"):
+            entry["detail"] = _bounded_detail(entry["detail"])
+        if isinstance(entry.get("path"), str) and len(entry["path"]) > MAX_TEXT_KEPT * 4:
+            entry["path"] = entry["path"][: MAX_TEXT_KEPT * 4] + TRUNCATED
         with self._lock:
             entry["seq"] = next(self._sequence)
             self._entries.append((entry, params))

@@ -36,6 +36,7 @@ class RateLimiter:
         self.limit = limit
         self._usage: dict[str, _IpUsage] = {}
         self._lock = threading.Lock()
+        self._swept_minute = -1
 
     def reset(self) -> None:
         with self._lock:
@@ -52,6 +53,8 @@ class RateLimiter:
         now = self.clock.now_ms()
         minute = now // MINUTE_MS
         with self._lock:
+            if minute != self._swept_minute:
+                self._sweep(now, minute)
             usage = self._usage.setdefault(ip, _IpUsage())
             if usage.minute != minute:
                 usage.minute, usage.used = minute, 0
@@ -70,6 +73,24 @@ class RateLimiter:
                 raise self._rejection(errors.too_many_requests(ip, self.limit), now, (minute + 1) * MINUTE_MS, usage)
             usage.used += weight
             return usage.used
+
+    def _sweep(self, now: int, minute: int) -> None:
+        """Forget IPs with nothing left to remember (no weight this minute, no ban running, no recent offence that a
+        next ban must escalate from): once a minute, so the table holds about one minute's IPs plus offenders."""
+        self._swept_minute = minute
+        stale = [
+            ip
+            for ip, usage in self._usage.items()
+            if usage.minute < minute
+            and usage.limited_minute < minute
+            and (usage.banned_until_ms + LONGEST_BAN_MS if usage.bans else usage.banned_until_ms) <= now
+        ]
+        for ip in stale:
+            del self._usage[ip]
+
+    def tracked_ips(self) -> int:
+        with self._lock:
+            return len(self._usage)
 
     @staticmethod
     def _rejection(spec: errors.ErrorSpec, now: int, until_ms: int, usage: _IpUsage) -> BinanceRejection:

@@ -54,7 +54,7 @@ def test_server_contract_over_a_socket_against_the_cli_server(
     assert len(rows) >= 300 and all(row.endswith("| yes |") for row in rows)
     for kind in ("valid", "single fault", "pair of faults", "boundary", "sequence", "keys and weights"):
         assert any(row.startswith(f"| {kind} |") for row in rows), kind
-    result.stdout.fnmatch_lines(["*contract parity: * cases match; report: *parity.md"])
+    result.stdout.fnmatch_lines(["*contract parity: * cases match; report: *parity.md*"])
 
 
 def test_server_contract_through_the_api_alone(
@@ -95,3 +95,29 @@ def test_unknown_target_is_an_error(pytester: pytest.Pytester) -> None:
     )
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*unknown contract target 'mainnet'*"])
+
+
+def test_the_kit_runs_under_its_own_hypothesis_profile(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """Without a profile chosen, the kit loads fapi-default (no deadline), never Hypothesis' 200 ms default."""
+    report = str(tmp_path / "parity.md")
+    result = pytester.runpytest_subprocess(
+        *FAST, "--pyargs", "contract_tests.test_server_contract", "-k", "drawn", "--contract-report", report
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*contract parity: * cases match; report: *; Hypothesis profile fapi-default"])
+
+
+def test_a_client_module_of_the_projects_own_is_named_as_the_shadow(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.machinery
+    import importlib.util
+
+    from contract_tests import reference
+
+    theirs = tmp_path / "client.py"
+    theirs.write_text("def connect():\n    pass\n")
+    found = importlib.machinery.ModuleSpec("client", None, origin=str(theirs))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: found if name == "client" else None)
+    with pytest.raises(ImportError, match=r"is not fapi-mock's reference client.*shadows it.*--import-mode=importlib"):
+        reference._check_reference_client()

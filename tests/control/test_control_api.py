@@ -258,3 +258,13 @@ def test_clock_offset_must_be_an_integer_in_range(client: FlaskClient, offset: o
     response = client.put(f"/__mock__/accounts/{HMAC_KEY}", json={"clockOffsetMs": offset})
     assert response.status_code == 400 and "clockOffsetMs" in response.json["error"]  # type: ignore[index]
     assert client.get(f"/__mock__/accounts/{HMAC_KEY}").json["clockOffsetMs"] == 0  # type: ignore[index]
+
+
+def test_deleting_an_account_removes_it_and_its_keys(client: FlaskClient) -> None:
+    minted = client.post("/__mock__/keys", json={"type": "HMAC", "account": "temp"}).json
+    assert minted is not None
+    assert client.delete("/__mock__/accounts/temp").status_code == 200
+    assert client.get("/__mock__/accounts/temp").status_code == 404
+    assert minted["apiKey"] not in {k["apiKey"] for k in client.get("/__mock__/keys").json}  # type: ignore[union-attr]
+    missing = client.delete("/__mock__/accounts/temp")
+    assert missing.status_code == 404 and "no account" in missing.json["error"]  # type: ignore[index]

@@ -127,9 +127,145 @@ def test_uses_the_given_url(fapi_mock):
         monkeypatch.setenv("EXPECTED_URL", server.url)
         result = pytester.runpytest_subprocess(*FAST, "--fapi-mock-url", server.url)
         result.assert_outcomes(passed=1)
-        assert len(server.state.exchange.registered_keys()) == 1
+        # The test's account and key were removed at teardown: an external fake does not pile them up.
+        assert server.state.exchange.registered_keys() == []
 
 
 def test_help_lists_the_options(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(["*--fapi-mock-url=URL*", "*--fapi-mock-strict*", "*fapi_mock_key_type*"])
+
+
+# --- defects a downstream project met (issue 10), each shown through pytester ---
+def test_expect_rejections_as_a_statement_counts_in_strict_mode(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_statement=SIGNING
+        + """
+import pytest
+
+
+@pytest.mark.fapi_mock(strict=True)
+def test_statement_form(fapi_mock):
+    fapi_mock.expect_rejections(-4046)
+    assert margin_type(fapi_mock, "BTCUSDT", "CROSSED")["code"] == -4046
+
+
+@pytest.mark.fapi_mock(strict=True)
+def test_block_form(fapi_mock):
+    with fapi_mock.expect_rejections(-4046):
+        assert margin_type(fapi_mock, "BTCUSDT", "CROSSED")["code"] == -4046
+
+
+def test_no_codes_is_a_mistake(fapi_mock):
+    with pytest.raises(TypeError, match="takes Binance codes"):
+        fapi_mock.expect_rejections()
+"""
+    )
+    pytester.runpytest_subprocess(*FAST).assert_outcomes(passed=3)
+
+
+def test_strict_mode_sees_a_handle_from_getfixturevalue(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_dynamic=SIGNING
+        + """
+import pytest
+
+
+@pytest.mark.parametrize("fixture", ["fapi_mock", "fapi_mock_inprocess"])
+@pytest.mark.fapi_mock(strict=True)
+def test_both_modes(request, fixture):
+    handle = request.getfixturevalue(fixture)
+    margin_type(handle, "BTCUSDT", "CROSSED")  # -4046, not expected: strict mode must fail the test
+"""
+    )
+    result = pytester.runpytest_subprocess(*FAST)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["*the fake rejected 1 call(s)*", "*400 -4046: BTCUSDT is already CROSSED*"])
+
+
+CONFIG_OVERRIDE = """
+import pytest
+from mockserver import MockConfig
+
+
+@pytest.fixture(scope="session")
+def fapi_mock_config():
+    return MockConfig(keys=[], recv_window_max=10_000)
+"""
+
+RECV_WINDOW_TEST = """
+import hashlib, hmac, time
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_the_override_applies(fapi_mock, n):
+    query = urlencode({"symbol": "BTCUSDT", "marginType": "ISOLATED", "recvWindow": 20_000,
+                       "timestamp": int(time.time() * 1000)})
+    signature = hmac.new(fapi_mock.secret.encode(), query.encode(), hashlib.sha256).hexdigest()
+    url = f"{fapi_mock.base_url}/fapi/v1/marginType?{query}&signature={signature}"
+    answer = requests.post(url, headers={"X-MBX-APIKEY": fapi_mock.api_key}, timeout=10).json()
+    assert answer["code"] == -1130  # recv_window_max=10_000 refuses 20_000
+"""
+
+
+@pytest.mark.parametrize("workers", [None, "2"])
+def test_a_config_override_applies_with_and_without_xdist(pytester: pytest.Pytester, workers: str | None) -> None:
+    pytester.makeconftest(CONFIG_OVERRIDE)
+    pytester.makepyfile(test_override=RECV_WINDOW_TEST)
+    result = pytester.runpytest_subprocess(*FAST, *(("-n", workers) if workers else ()))
+    result.assert_outcomes(passed=4)
+
+
+def test_a_config_override_with_an_external_url_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFIG_OVERRIDE)
+    pytester.makepyfile(test_override=RECV_WINDOW_TEST)
+    result = pytester.runpytest_subprocess(*FAST, "--fapi-mock-url", "http://127.0.0.1:9")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*fapi_mock_config is overridden, but the session uses the fake at*"])
+
+
+def test_a_foreign_mockserver_package_is_named_and_explained(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mockserver
+
+    monkeypatch.delattr(mockserver, "__fapi_mock__")  # what another distribution's mockserver/__init__.py looks like
+    pytester.makepyfile(test_any="def test_any():\n    pass\n")
+    result = pytester.runpytest_inprocess(*FAST)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*is not fapi-mock's*mockserver-client*uninstall one of them*"])
+
+
+def test_in_process_fakes_refuse_other_hosts_unless_allowed(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mockserver import MockConfig, ThreadedServer
+
+    pytester.makepyfile(
+        test_guard="""
+import os
+
+import pytest
+import requests
+
+
+def test_refused(fapi_mock_inprocess):
+    with pytest.raises(requests.ConnectionError, match="in-process mode sends nothing to the network"):
+        requests.get(os.environ["LOCAL_URL"] + "/fapi/v1/ping", timeout=5)
+
+
+def test_allowed(fapi_mock_inprocess, pytestconfig):
+    if not pytestconfig.getoption("fapi_mock_allow_host"):
+        pytest.skip("run with --fapi-mock-allow-host")
+    assert requests.get(os.environ["LOCAL_URL"] + "/fapi/v1/ping", timeout=5).json() == {}
+"""
+    )
+    with ThreadedServer(config=MockConfig(keys=[])) as server:
+        monkeypatch.setenv("LOCAL_URL", server.url)
+        pytester.runpytest_subprocess(*FAST, "-k", "refused").assert_outcomes(passed=1)
+        allowed = pytester.runpytest_subprocess(*FAST, "-k", "allowed", "--fapi-mock-allow-host", "127.0.0.1")
+        allowed.assert_outcomes(passed=1)

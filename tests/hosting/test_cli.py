@@ -155,3 +155,17 @@ def test_non_loopback_hosts_are_recognised_for_the_warning(host: str, loopback: 
     from mockserver.hosting.cli import _is_loopback
 
     assert _is_loopback(host) is loopback
+
+
+def test_a_fake_on_all_interfaces_keeps_its_control_api_to_loopback() -> None:
+    from mockserver.hosting.cli import _config, build_parser
+
+    default = _config(build_parser().parse_args([]))
+    assert (default.control_from_anywhere, default.control_token) == (False, None)
+    opened = _config(build_parser().parse_args(["--control-from-anywhere", "--control-token", "t0k"]))
+    assert (opened.control_from_anywhere, opened.control_token) == (True, "t0k")
+    with running_cli("--host", "0.0.0.0") as (process, url):
+        note = process.stderr.readline() if process.stderr else ""
+        assert "the control API answers loopback peers only" in note
+        local = requests.get(url.replace("0.0.0.0", "127.0.0.1") + "/__mock__/keys", timeout=5)
+        assert local.status_code == 200

@@ -123,3 +123,34 @@ def test_the_spot_hosts_start_up_paths_are_answered_in_process() -> None:
         # A spot path the fake does not serve is the fake's 404, never a request to the real exchange.
         unknown = requests.get("https://api.binance.com/api/v3/account", timeout=2)
         assert (unknown.status_code, unknown.json()["code"]) == (404, -1000)
+
+
+# --- the network guard ---
+def test_other_hosts_are_refused_with_the_way_out() -> None:
+    """No call leaves the process: a typo'd host, another Binance host, any site; the error says how to allow it."""
+    with BinanceInterceptor(config=make_config()):
+        for url in ("https://fapi.binanec.com/fapi/v1/ping", "https://dapi.binance.com/dapi/v1/ping", OTHER):
+            with pytest.raises(requests.ConnectionError, match="in-process mode sends nothing to the network") as info:
+                requests.get(url, timeout=2)
+            host = url.split("/")[2]
+            assert f"allow_hosts=[{host!r}]" in str(info.value)
+        with pytest.raises(requests.ConnectionError, match="This Binance host is not one the fake serves"):
+            requests.get("https://dapi.binance.com/dapi/v1/ping", timeout=2)
+        # The fake's own hosts are still answered, every time.
+        for _ in range(3):
+            assert requests.get("https://fapi.binance.com/fapi/v1/ping", timeout=2).json() == {}
+
+
+def test_allowed_hosts_pass_through_to_what_requests_did_before() -> None:
+    with responses.RequestsMock() as users:
+        users.get(OTHER, json={"mine": True})
+        with BinanceInterceptor(config=make_config(), allow_hosts=["api.example.test"]):
+            assert requests.get(OTHER, timeout=2).json() == {"mine": True}
+
+
+def test_a_users_mock_started_first_keeps_deciding_for_other_hosts() -> None:
+    with responses.RequestsMock() as users:
+        users.get(OTHER, json={"mine": True})
+        with BinanceInterceptor(config=make_config()):
+            assert requests.get(OTHER, timeout=2).json() == {"mine": True}
+            assert refused_by_responses("https://nowhere.example.test/")  # their mock refuses, not the network

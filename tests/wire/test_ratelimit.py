@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from helpers import FROZEN_MS, HMAC_KEY, Caller, make_config
 
@@ -123,3 +124,35 @@ def test_reset_clears_the_counters() -> None:
     assert client.get("/fapi/v1/ping").status_code == 429
     client.post("/__mock__/reset")
     assert client.get("/fapi/v1/ping").status_code == 200
+
+
+@pytest.mark.parametrize("limit", [0, None])
+def test_a_weight_limit_of_zero_or_none_is_off_in_code_as_on_the_command_line(limit: int | None) -> None:
+    config = make_config(weight_limit=limit)
+    app = create_app(config)
+    client = app.test_client()
+    weights = [
+        int(client.get("/fapi/v1/ping").headers["X-MBX-USED-WEIGHT-1M"]) for _ in range(2500)
+    ]  # past the default 2400: never refused, still counted
+    assert weights[-1] == 2500
+
+
+def test_a_negative_weight_limit_is_refused() -> None:
+    from mockserver import ConfigError
+
+    with pytest.raises(ConfigError, match="weight_limit must be a non-negative integer"):
+        create_app(make_config(weight_limit=-1))
+
+
+def test_ips_are_forgotten_once_they_have_nothing_left_to_count() -> None:
+    clock = Clock()
+    clock.set(frozen_at_ms=FROZEN_MS)
+    limiter = RateLimiter(clock, limit=10)
+    for n in range(5000):
+        limiter.admit(f"10.0.{n // 256}.{n % 256}", 1)
+    with pytest.raises(BinanceRejection):
+        limiter.admit("10.9.9.9", 11)  # 429: this IP is remembered until its minute is over
+    assert limiter.tracked_ips() == 5001
+    clock.advance(60_000)
+    limiter.admit("10.1.1.1", 1)
+    assert limiter.tracked_ips() == 1
