@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
@@ -13,8 +14,16 @@ from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 
 from mockserver.config import MockConfig
+from mockserver.errors import body_too_large
 from mockserver.hosting.host import FakeHost
-from mockserver.wire.protocol import DROP_ENVIRON_KEY, MOCK_IDENT, STATE_KEY, WEIGHT_HEADER, compact_json
+from mockserver.wire.protocol import (
+    DROP_ENVIRON_KEY,
+    MOCK_IDENT,
+    STATE_KEY,
+    WEIGHT_HEADER,
+    compact_json,
+    is_control_path,
+)
 
 # waitress capitalises header names word by word; Binance (behind CloudFront) sends this one in upper case, and a
 # byte-faithful fake should too. Everything else waitress writes is already in the case Binance uses.
@@ -45,11 +54,18 @@ class _BinanceErrorTask(ErrorTask):
 
     def execute(self) -> None:
         error: Any = self.request.error  # type: ignore[attr-defined]  # the stubs type request too narrowly
-        body = compact_json({"code": -1000, "msg": f"{error.reason}: {error.body}"})
-        self.status = f"{error.code} {error.reason}"
-        headers = [("Content-Type", "application/json"), ("X-Mock-Exchange", MOCK_IDENT)]
         state = getattr(self.channel.server, "fapi_state", None)
-        if state is not None:
+        # A transfer coding waitress does not implement is the client's request, not a server failure: 400, not 501.
+        status = 400 if error.code == 501 else error.code
+        reason = HTTPStatus(status).phrase
+        message = f"{error.reason}: {error.body}"
+        if error.code == 413 and state is not None:
+            message = body_too_large(state.config.max_body_bytes).msg  # the same words as the in-process answer
+        control = is_control_path(str(getattr(self.request, "path", "") or ""))
+        body = compact_json({"error": message} if control else {"code": -1000, "msg": message})
+        self.status = f"{status} {reason}"
+        headers = [("Content-Type", "application/json"), ("X-Mock-Exchange", MOCK_IDENT)]
+        if state is not None and not control:
             client_ip = self.channel.addr[0] if isinstance(self.channel.addr, tuple) else "0.0.0.0"
             headers.append((WEIGHT_HEADER, str(state.rate_limiter.used_weight(client_ip))))
         self.response_headers = [*self.response_headers, *headers]
@@ -119,7 +135,8 @@ class ThreadedServer(FakeHost):
         # Bind here, in the caller's thread, so a port in use raises OSError now and leaves nothing open behind.
         listener = _bind(self.host, self.port)
         state = getattr(self.app, "extensions", {}).get(STATE_KEY)
-        limits = {"max_request_body_size": state.config.max_body_bytes} if state is not None else {}
+        # waitress refuses a body of max_request_body_size bytes or more; the fake refuses only more than its cap.
+        limits = {"max_request_body_size": state.config.max_body_bytes + 1} if state is not None else {}
         try:
             # waitress refuses a body over the cap while reading it (as JSON, through the error task): a huge
             # declared Content-Length is never buffered.

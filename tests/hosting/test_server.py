@@ -110,4 +110,40 @@ def test_huge_declared_body_is_refused_by_the_server_without_waiting_for_it() ->
             b"POST /fapi/v1/marginType HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n" + b"a" * 70_000,
         )
     assert reply.startswith(b"HTTP/1.1 413 ")
-    assert b"Content-Type: application/json" in reply and b'{"code":-1000,"msg":"Request Entity Too Large' in reply
+    assert b"Content-Type: application/json" in reply
+    assert reply.endswith(b'{"code":-1000,"msg":"Request body is larger than 65536 bytes."}')
+
+
+@pytest.mark.parametrize(("size", "status"), [(65_536, b"401"), (65_537, b"413")])
+def test_the_body_cap_is_one_boundary_with_one_message_over_a_socket_and_in_process(size: int, status: bytes) -> None:
+    """Exactly 64 KiB is read (and refused by the gate: no key); one byte more is 413, in the same words."""
+    from mockserver import create_app
+
+    body = b"a=" + b"b" * (size - 2)
+    with ThreadedServer(config=make_config()) as server:
+        reply = raw_exchange(
+            server.port,
+            b"POST /fapi/v1/marginType HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % size + body,
+        )
+    in_process = create_app(make_config()).test_client().post("/fapi/v1/marginType", data=body)
+    assert reply.startswith(b"HTTP/1.1 " + status) and in_process.status_code == int(status)
+    assert reply.partition(b"\r\n\r\n")[2] == in_process.data
+
+
+def test_an_unimplemented_transfer_coding_is_a_400_not_a_501() -> None:
+    with ThreadedServer(config=make_config()) as server:
+        reply = raw_exchange(
+            server.port,
+            b"POST /fapi/v1/marginType HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+        )
+    assert reply.startswith(b"HTTP/1.1 400 Bad Request") and b'"code":-1000' in reply
+
+
+def test_waitress_refusals_on_control_paths_have_the_control_shape() -> None:
+    with ThreadedServer(config=make_config()) as server:
+        reply = raw_exchange(
+            server.port, b"POST /__mock__/keys HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n"
+        )
+    assert reply.startswith(b"HTTP/1.1 413 ")
+    assert reply.partition(b"\r\n\r\n")[2] == b'{"error":"Request body is larger than 65536 bytes."}'
+    assert b"X-MBX-USED-WEIGHT-1M" not in reply
