@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from mockserver.config import DEFAULT_WEIGHT_LIMIT, DEMO_API_KEY, DEMO_SECRET, MAX_RECV_WINDOW, ConfigError, MockConfig
-from mockserver.hosting.server import DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
+from mockserver.hosting.server import DEFAULT_CONNECTION_LIMIT, DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
 
 CONTROL_TOKEN_ENV = "FAPI_MOCK_CONTROL_TOKEN"
 
@@ -107,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads", type=_positive, default=DEFAULT_THREADS, help="worker threads (default: %(default)s)"
     )
     parser.add_argument(
+        "--connection-limit",
+        type=_positive,
+        default=DEFAULT_CONNECTION_LIMIT,
+        metavar="N",
+        help="open connections before new ones wait; idle ones close after 30 s, unfinished requests after 10 s "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--log-level",
         default="warning",
         choices=["debug", "info", "warning", "error"],
@@ -131,7 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        server = ThreadedServer(config=_config(args), host=args.host, port=args.port, threads=args.threads)
+        server = ThreadedServer(
+            config=_config(args),
+            host=args.host,
+            port=args.port,
+            threads=args.threads,
+            connection_limit=args.connection_limit,
+        )
         server.start()
     except ConfigError as exc:
         print(f"fapi-mock: {exc}", file=sys.stderr)

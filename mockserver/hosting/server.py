@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 import time
@@ -10,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
 
@@ -77,13 +79,57 @@ class _BinanceErrorTask(ErrorTask):
         return _binance_header_case(super().build_response_header())
 
 
+class _BinanceRequestParser(HTTPRequestParser):
+    def parse_header(self, header_plus: bytes) -> None:
+        super().parse_header(header_plus)
+        if self.expect_continue and not self.chunked and self.content_length == 0:
+            # Nothing to continue to: waitress would send "100 Continue" and then never the answer.
+            self.expect_continue = False
+
+
 class _BinanceChannel(HTTPChannel):
     task_class = _BinanceHeaderTask
     error_task_class = _BinanceErrorTask
+    parser_class = _BinanceRequestParser
+    request_started = 0.0  # when the first byte of the request being read arrived
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.request_started = time.time()
+        return bool(super().received(data))
+
+
+def _close_slow_and_idle_channels(server: Any, now: float) -> None:
+    """waitress closes channels idle for channel_timeout; a client that trickles one header line every few seconds
+    is never idle, so a request still unfinished REQUEST_DEADLINE_S after its first byte is closed too."""
+    type(server).maintenance(server, now)
+    for channel in list(server.active_channels.values()):
+        pending = getattr(channel, "request", None)
+        if pending is not None and not pending.completed and now - channel.request_started > REQUEST_DEADLINE_S:
+            channel.will_close = True
 
 
 DEFAULT_HOST = "127.0.0.1"  # loopback by default: a fake with known keys must not face a network
 DEFAULT_THREADS = 8
+# Connections: waitress's default (100) let 98 idle sockets lock every new client out. A thousand, closed after
+# IDLE_TIMEOUT_S of silence or when a request is unfinished after REQUEST_DEADLINE_S, checked every second.
+DEFAULT_CONNECTION_LIMIT = 1000
+IDLE_TIMEOUT_S = 30
+REQUEST_DEADLINE_S = 10.0
+CLEANUP_INTERVAL_S = 1
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's soft limit on open files toward `wanted` (never past the hard limit), so the connection
+    limit, not the descriptor limit, is what refuses a flood."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -113,11 +159,13 @@ class ThreadedServer(FakeHost):
         host: str = DEFAULT_HOST,
         port: int = 0,
         threads: int = DEFAULT_THREADS,
+        connection_limit: int = DEFAULT_CONNECTION_LIMIT,
     ) -> None:
         super().__init__(app, config)
         self.host = host
         self.port = port
         self.threads = threads
+        self.connection_limit = connection_limit
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -146,12 +194,17 @@ class ThreadedServer(FakeHost):
                 threads=self.threads,
                 ident=MOCK_IDENT,
                 clear_untrusted_proxy_headers=True,
+                connection_limit=self.connection_limit,
+                channel_timeout=IDLE_TIMEOUT_S,
+                cleanup_interval=CLEANUP_INTERVAL_S,
                 **limits,
             )
         except Exception:
             listener.close()
             raise
         self._server.channel_class = _BinanceChannel
+        self._server.maintenance = functools.partial(_close_slow_and_idle_channels, self._server)
+        _allow_open_files(self.connection_limit + 64)
         # Read by the error task for the weight header; None when serving an app that is not a fake.
         self._server.fapi_state = state
         self.port = int(self._server.effective_port)
@@ -177,8 +230,10 @@ class ThreadedServer(FakeHost):
 
     def _serve(self) -> None:
         server = self._server
+        # poll(), not select(): select cannot watch descriptors past 1024. The short timeout lets the maintenance
+        # that closes slow and idle channels run even when no socket stirs.
         while not self._stopping.is_set():
-            server.asyncore.loop(timeout=30.0, map=server._map, count=1)
+            server.asyncore.loop(timeout=CLEANUP_INTERVAL_S, map=server._map, count=1, use_poll=True)
 
     def stop(self, timeout: float = 2.0) -> None:
         if self._thread is None:

@@ -1,0 +1,70 @@
+"""The server under clients that hold connections: idle floods, a slowloris, Expect without a body. Loopback only,
+bounded in count and time; each test stops by itself."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+import requests
+from helpers import make_config
+
+from mockserver.hosting import server as hosting_server
+from mockserver.hosting.server import ThreadedServer
+
+
+def answered_within(url: str, seconds: float) -> bool:
+    try:
+        return requests.get(url + "/fapi/v1/ping", timeout=seconds).json() == {}
+    except requests.RequestException:
+        return False
+
+
+def test_three_hundred_idle_connections_lock_nobody_out() -> None:
+    """waitress's default limit (100) let 98 idle sockets refuse every new client."""
+    with ThreadedServer(config=make_config()) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(300)]
+        try:
+            assert answered_within(server.url, 2.0)
+        finally:
+            for sock in idle:
+                sock.close()
+
+
+def test_a_slowloris_is_closed_at_the_request_deadline_and_others_are_answered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hosting_server, "REQUEST_DEADLINE_S", 1.0)
+    with ThreadedServer(config=make_config()) as server:
+        slow = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(20)]
+        for sock in slow:
+            sock.sendall(b"GET /fapi/v1/ping HTTP/1.1\r\n")
+        closed_at = None
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < 6 and closed_at is None:
+                assert answered_within(server.url, 2.0)  # everyone else is answered meanwhile
+                for sock in slow:
+                    try:
+                        sock.sendall(b"X-Trickle: 1\r\n")  # never idle, never finished
+                    except OSError:
+                        closed_at = time.monotonic() - started
+                time.sleep(0.3)
+        finally:
+            for sock in slow:
+                sock.close()
+        assert closed_at is not None and closed_at < 4, closed_at
+
+
+def test_expect_100_continue_without_a_body_gets_the_answer() -> None:
+    request = b"GET /fapi/v1/ping HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+    with (
+        ThreadedServer(config=make_config()) as server,
+        socket.create_connection(("127.0.0.1", server.port), 3) as sock,
+    ):
+        sock.sendall(request)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(b"{}")
