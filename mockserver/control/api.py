@@ -213,6 +213,13 @@ def clear_faults() -> Response:
     return json_response({})
 
 
+@control.delete("/ratelimits")
+def lift_rate_limits() -> Response:
+    """Forget every IP's weight, 429 and ban, and nothing else: a test that tripped the limit goes on with its state."""
+    mock_state().rate_limiter.reset()
+    return json_response({})
+
+
 @control.post("/reset")
 def reset() -> Response:
     mock_state().reset()

@@ -65,3 +65,16 @@ def test_clock_settings_keep_server_time_a_usable_long(body: dict[str, int]) -> 
     assert client.put("/__mock__/clock", json=body).status_code == 400
     assert client.get("/__mock__/clock").json == before
     assert client.get(f"/__mock__/accounts/{HMAC_KEY}").status_code == 200
+
+
+def test_lifting_rate_limits_keeps_every_other_state() -> None:
+    app = create_app(make_config(weight_limit=10))
+    client = app.test_client()
+    client.put(f"/__mock__/accounts/{HMAC_KEY}/symbols/BTCUSDT", json={"marginType": "ISOLATED"})
+    answers = [client.get("/fapi/v1/exchangeInfo").status_code for _ in range(12)]
+    assert answers[-2:] == [429, 418]  # over the limit, then banned for sending on
+    assert client.delete("/__mock__/ratelimits").status_code == 200
+    assert client.get("/fapi/v1/ping").status_code == 200
+    state = client.get(f"/__mock__/accounts/{HMAC_KEY}").json
+    assert state["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"  # type: ignore[index]
+    assert len(client.get("/__mock__/journal").json) == 13  # type: ignore[arg-type]  # the journal is kept too
