@@ -17,6 +17,7 @@ from http import HTTPStatus
 from typing import Any
 
 from mockserver import errors
+from mockserver.config import DEFAULT_WEIGHT_LIMIT
 from mockserver.errors import BinanceRejection, ErrorSpec
 from mockserver.state import MockState
 from mockserver.wire.faults import Fault, FaultKind
@@ -125,6 +126,8 @@ class BinanceEdge:
                 raise BinanceRejection(errors.unknown_path(_text(path)))
             raw_body = _read_body(environ, method, state.config.max_body_bytes)
             fault = state.faults.draw(method, path, state.account_of(api_key))
+            if fault is not None:
+                fault = fault.at(state.clock.now_ms())
             if fault is not None and not fault.applied:
                 answer = self._fault_answer(environ, fault)  # instead of the endpoint: nothing is executed
             else:
@@ -177,16 +180,27 @@ class BinanceEdge:
         query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
         return SignedRequest.from_wire(method, path, query, raw_body, api_key, ip)
 
+    def _fault_spec(self, environ: dict[str, Any], fault: Fault) -> ErrorSpec:
+        """The Binance answer a fault gives instead of the real one (not for a delay, which answers for real)."""
+        if fault.kind is FaultKind.DROP:
+            return DROPPED
+        if fault.kind is FaultKind.RATELIMITED:
+            # Worded as the real limit words it: the caller's IP and the configured (or Binance's) weight limit.
+            limit = self.state.config.weight_limit or DEFAULT_WEIGHT_LIMIT
+            return errors.too_many_requests(environ.get("REMOTE_ADDR") or "0.0.0.0", limit)
+        answer = fault.answer
+        assert answer is not None
+        return answer
+
     def _fault_answer(self, environ: dict[str, Any], fault: Fault) -> Answer:
         if fault.kind is FaultKind.DROP:
             # Only a plain WSGI test client ever sees this body: waitress and the responses bridge drop the connection.
             environ[DROP_ENVIRON_KEY] = True
-            spec: ErrorSpec = DROPPED
-        else:
-            answer = fault.answer
-            assert answer is not None
-            spec = answer
-        return Answer(spec.http_status, compact_json(spec.body()), [(FAULT_HEADER, fault.kind.value)])
+        spec = self._fault_spec(environ, fault)
+        headers = [(FAULT_HEADER, fault.kind.value)]
+        if fault.retry_after_s is not None:
+            headers.append(("Retry-After", str(fault.retry_after_s)))
+        return Answer(spec.http_status, compact_json(spec.body()), headers)
 
     def _apply_fault(
         self,
@@ -210,7 +224,7 @@ class BinanceEdge:
             )
             answer = self._fault_answer(environ, fault)
         journal_extra.update(
-            code=fault.answer.code if fault.answer is not None else None,
+            code=self._fault_spec(environ, fault).code if fault.kind is not FaultKind.DROP else None,
             explanation=f"injected fault: {fault.kind.value}",
         )
         return answer

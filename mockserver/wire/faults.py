@@ -6,6 +6,9 @@ Kinds, each modelled on a failure Binance documents for USDⓈ-M:
 - `unknown`: 503 "Unknown error, ..."; the request IS applied first (execution status unknown to the caller).
 - `timeout`: 408 -1007; `applied` chooses whether the change went through (default: not).
 - `drop`: the connection closes with no answer; `applied` as above.
+- `ratelimited`: 429 -1003 "Too many requests; ..." with a `Retry-After` header of `retryAfterS` seconds (by default
+  the rest of the fake's clock minute, as the real limit answers); the request is NOT applied. It stands apart from
+  the real rate limiter: it neither counts weight towards a ban nor leads to a 418.
 Faults can be scoped to one account so tests sharing a server never trip over each other's faults.
 """
 
@@ -15,7 +18,7 @@ import enum
 import random
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockserver import errors
@@ -23,7 +26,20 @@ from mockserver.domain.fields import SpecError, bounded_number, refuse_unknown_f
 from mockserver.errors import ErrorSpec
 
 MAX_DELAY_MS = 120_000
-FAULT_FIELDS = ("kind", "path", "method", "account", "count", "probability", "seed", "delayMs", "applied")
+MAX_RETRY_AFTER_S = 3_600
+MINUTE_MS = 60_000
+FAULT_FIELDS = (
+    "kind",
+    "path",
+    "method",
+    "account",
+    "count",
+    "probability",
+    "seed",
+    "delayMs",
+    "applied",
+    "retryAfterS",
+)
 
 
 class FaultKind(enum.StrEnum):
@@ -32,6 +48,7 @@ class FaultKind(enum.StrEnum):
     UNKNOWN = "unknown"
     TIMEOUT = "timeout"
     DROP = "drop"
+    RATELIMITED = "ratelimited"
 
 
 _ANSWERS: dict[FaultKind, ErrorSpec] = {
@@ -56,6 +73,7 @@ class FaultRule:
     delay_ms: int = 0
     applied: bool = False
     seed: int | None = None
+    retry_after_s: int | None = None  # ratelimited only; None: the rest of the clock minute
     rule_id: int = 0
     _random: random.Random = field(default_factory=random.Random, repr=False)
 
@@ -71,6 +89,7 @@ class FaultRule:
             "delayMs": self.delay_ms,
             "applied": self.applied,
             "seed": self.seed,
+            "retryAfterS": self.retry_after_s,
         }
 
 
@@ -82,16 +101,28 @@ class Fault:
     applied: bool
     delay_ms: int = 0
     rule_id: int = 0
+    retry_after_s: int | None = None
 
     @property
     def answer(self) -> ErrorSpec | None:
-        """The Binance answer that replaces the real one; None for a delay (real answer) or a drop (no answer)."""
+        """The Binance answer that replaces the real one; None for a delay (real answer), a drop (no answer) or a
+        rate limit (its message names the caller's IP and limit: the edge words it)."""
         return _ANSWERS.get(self.kind)
+
+    def at(self, now_ms: int) -> Fault:
+        """This fault as it is answered at `now_ms`: a rate limit without `retryAfterS` waits out the clock minute
+        (at least one second, as the real limiter rounds it)."""
+        if self.kind is not FaultKind.RATELIMITED or self.retry_after_s is not None:
+            return self
+        until_ms = (now_ms // MINUTE_MS + 1) * MINUTE_MS
+        return replace(self, retry_after_s=max(1, -(-(until_ms - now_ms) // 1000)))
 
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {"kind": self.kind.value, "applied": self.applied, "rule": self.rule_id}
         if self.kind is FaultKind.DELAY:
             described["delayMs"] = self.delay_ms
+        if self.kind is FaultKind.RATELIMITED:
+            described["retryAfterS"] = self.retry_after_s
         return described
 
 
@@ -103,7 +134,8 @@ def _number(spec: Mapping[str, Any], name: str, kind: type, low: float, high: fl
 
 
 def build_rule(spec: Mapping[str, Any]) -> FaultRule:
-    """`{"kind","path","method"?,"account"?,"count"?,"probability"?,"seed"?,"delayMs"?,"applied"?}` → a rule."""
+    """`{"kind","path","method"?,"account"?,"count"?,"probability"?,"seed"?,"delayMs"?,"applied"?,"retryAfterS"?}`
+    → a rule."""
     if not isinstance(spec, Mapping):
         raise FaultSpecError("a fault must be a JSON object")
     refuse_unknown_fields(spec, FAULT_FIELDS, "fault", FaultSpecError)
@@ -135,6 +167,11 @@ def build_rule(spec: Mapping[str, Any]) -> FaultRule:
         raise FaultSpecError("an 'unknown' fault is the applied-then-failed case; use 'disconnected' for not applied")
     if kind is FaultKind.DISCONNECTED and applied:
         raise FaultSpecError("a 'disconnected' fault is never applied; use 'unknown' for applied-then-failed")
+    if kind is FaultKind.RATELIMITED and applied:
+        raise FaultSpecError("a 'ratelimited' fault is never applied: Binance refuses over the limit before executing")
+    retry_after_s = _number(spec, "retryAfterS", int, 0, MAX_RETRY_AFTER_S)
+    if retry_after_s is not None and kind is not FaultKind.RATELIMITED:
+        raise FaultSpecError("retryAfterS is only for a 'ratelimited' fault")
     return FaultRule(
         kind=kind,
         path=path,
@@ -146,6 +183,7 @@ def build_rule(spec: Mapping[str, Any]) -> FaultRule:
         # A delay still answers for real, so the change is applied; 'unknown' is applied by definition.
         applied=kind in (FaultKind.DELAY, FaultKind.UNKNOWN) or bool(applied),
         seed=seed,
+        retry_after_s=retry_after_s,
         _random=random.Random(seed),
     )
 
@@ -189,5 +227,5 @@ class FaultBook:
                     rule.remaining -= 1
                     if rule.remaining == 0:
                         self._rules.remove(rule)
-                return Fault(rule.kind, rule.applied, rule.delay_ms, rule.rule_id)
+                return Fault(rule.kind, rule.applied, rule.delay_ms, rule.rule_id, rule.retry_after_s)
         return None
