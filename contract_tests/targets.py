@@ -190,7 +190,8 @@ def inprocess_target() -> Target:
     from mockserver.hosting.intercept import BinanceInterceptor
     from mockserver.testing.handle import AppControl
 
-    interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None)).start()
+    # Session-long: without the guard, so the rest of the session's tests still reach their own servers.
+    interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None), guard=False).start()
     target = fake_target("this fake, in process", interceptor.url, AppControl(interceptor.app), interceptor.stop)
     target.raw_wire = False  # `responses` answers requests' calls, so the bytes go through requests
     return target

@@ -58,6 +58,13 @@ def either_parameter(first: str, second: str) -> ErrorSpec:
     )
 
 
+def too_many_parameters(read: int, sent: int) -> ErrorSpec:
+    # Binance's TOO_MANY_PARAMETERS text (-1104), the answer to a request carrying parameters it does not read.
+    return ErrorSpec(
+        400, -1104, f"Not all sent parameters were read; read '{read}' parameter(s) but was sent '{sent}'."
+    )
+
+
 def invalid_parameter(name: str) -> ErrorSpec:
     return ErrorSpec(400, -1130, f"Data sent for parameter '{name}' is not valid.")
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mockserver.config import ConfigError, MockConfig
 from mockserver.domain.catalogue import SymbolCatalogue
 from mockserver.domain.exchange import Exchange
+from mockserver.domain.fields import bounded_number, refuse_unknown_fields
 from mockserver.domain.keys import ApiKey, KeySpecError, build_key
-from mockserver.wire.faults import FaultBook
+from mockserver.domain.persistence import STATE_VERSION, StateError
+from mockserver.domain.seeding import MAX_CLOCK_OFFSET_MS
+from mockserver.wire.faults import FaultBook, FaultSpecError
 from mockserver.wire.journal import Journal
 from mockserver.wire.ratelimit import RateLimiter
 
@@ -22,6 +27,25 @@ def _configured_keys(config: MockConfig) -> list[ApiKey]:
         except KeySpecError as exc:
             raise ConfigError(f"key #{index + 1}: {exc}") from None
     return keys
+
+
+STATE_FIELDS = ("version", "exchange", "clock", "faults")
+LATEST_INSTANT_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z, as the control API's clock allows
+
+
+def _clock_setting(data: Any) -> tuple[int, int | None]:
+    if not isinstance(data, dict):
+        raise StateError("clock must be a JSON object")
+    refuse_unknown_fields(data, ("offsetMs", "frozenAtMs"), "clock", StateError)
+    if "offsetMs" not in data or "frozenAtMs" not in data:
+        raise StateError("clock needs offsetMs and frozenAtMs (null when running)")
+    offset: int = bounded_number(
+        data["offsetMs"], "clock offsetMs", -MAX_CLOCK_OFFSET_MS, MAX_CLOCK_OFFSET_MS, StateError
+    )
+    frozen = data["frozenAtMs"]
+    if frozen is not None:
+        frozen = bounded_number(frozen, "clock frozenAtMs (or null)", 0, LATEST_INSTANT_MS, StateError)
+    return offset, frozen
 
 
 class MockState:
@@ -58,6 +82,43 @@ class MockState:
         """The account behind an X-MBX-APIKEY header, if it names a registered key."""
         key = self.exchange.find_key(api_key) if api_key else None
         return key.account if key is not None else None
+
+    @property
+    def changes(self) -> int:
+        """Grows with every change a state file keeps (exchange, clock, faults); cheap enough to poll."""
+        return self.exchange.generation + self.clock.changes + self.faults.changes
+
+    def export_state(self) -> dict[str, Any]:
+        """What `--state FILE` keeps: keys (with secrets), accounts, the clock setting and the fault rules."""
+        return {
+            "version": STATE_VERSION,
+            "exchange": self.exchange.export_state(),
+            "clock": {"offsetMs": self.clock.offset_ms, "frozenAtMs": self.clock.frozen_at_ms},
+            "faults": self.faults.export_state(),
+        }
+
+    def import_state(self, data: Any) -> None:
+        """Replace keys, accounts, clock and faults with an `export_state` document. Everything is validated first:
+        a bad document raises a SpecError (StateError or FaultSpecError) and changes nothing."""
+        if not isinstance(data, dict):
+            raise StateError("the state must be a JSON object")
+        if data.get("version") != STATE_VERSION:
+            raise StateError(
+                f"unsupported state version {data.get('version')!r}; this fake reads version {STATE_VERSION}"
+            )
+        refuse_unknown_fields(data, STATE_FIELDS, "state", StateError)
+        missing = [name for name in STATE_FIELDS if name not in data]
+        if missing:
+            raise StateError(f"state: missing {', '.join(missing)}")
+        exchange = self.exchange.parse_state(data["exchange"])
+        offset, frozen = _clock_setting(data["clock"])
+        try:
+            faults = self.faults.parse_state(data["faults"])
+        except FaultSpecError as exc:
+            raise StateError(f"faults: {exc}") from None
+        self.exchange.install_state(exchange)
+        self.clock.set(offset_ms=offset, frozen_at_ms=frozen, unfreeze=frozen is None)
+        self.faults.install_state(faults)
 
     def reset(self) -> None:
         self.exchange.reset()

@@ -220,6 +220,19 @@ def lift_rate_limits() -> Response:
     return json_response({})
 
 
+@control.get("/state")
+def export_state() -> Response:
+    """Keys (secrets and public keys included), accounts, clock and faults: what `--state FILE` keeps."""
+    return json_response(mock_state().export_state())
+
+
+@control.put("/state")
+def import_state() -> Response:
+    """Replace the whole state with a document from GET /state; a bad one is a 400 and changes nothing."""
+    mock_state().import_state(json_object())
+    return json_response({})
+
+
 @control.post("/reset")
 def reset() -> Response:
     mock_state().reset()

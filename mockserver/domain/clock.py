@@ -19,6 +19,7 @@ class Clock:
         self._lock = threading.Lock()
         # (offset, frozen instant) replaced as one tuple, so a read needs no lock: it is on every request's path.
         self._setting: tuple[int, int | None] = (0, None)
+        self.changes = 0  # bumped by every set or advance, so a state file knows when to save
 
     def now_ms(self) -> int:
         offset, frozen = self._setting
@@ -43,9 +44,11 @@ class Clock:
             if frozen_at_ms is not None:
                 frozen = frozen_at_ms
             self._setting = (offset, frozen)
+            self.changes += 1
 
     def advance(self, ms: int) -> None:
         """Move time forward: a frozen clock moves its instant, a running one its offset."""
         with self._lock:
             offset, frozen = self._setting
             self._setting = (offset, frozen + ms) if frozen is not None else (offset + ms, None)
+            self.changes += 1

@@ -28,6 +28,7 @@ from mockserver.domain.accounts import (
 from mockserver.domain.catalogue import SymbolCatalogue
 from mockserver.domain.clock import Clock
 from mockserver.domain.keys import ApiKey, MintedKey, build_key
+from mockserver.domain.persistence import ExchangeState, export_exchange, parse_exchange
 from mockserver.domain.seeding import seed_account
 from mockserver.errors import BinanceRejection
 
@@ -44,6 +45,8 @@ class Exchange:
         self._keys: dict[str, ApiKey] = {}
         self._accounts: dict[str, Account] = {}
         self._order_ids = itertools.count(FIRST_ORDER_ID)
+        # Bumped by every change under the lock: `--state FILE` saves when it moved, without exporting to compare.
+        self.generation = 0
         for key in keys:
             self._add_key(key)
         self._initial: tuple[dict[str, ApiKey], dict[str, Account]] = ({}, {})
@@ -61,6 +64,30 @@ class Exchange:
             self._keys = dict(keys)
             self._accounts = accounts
             self._initial = (keys, self._copy_accounts())
+            self.generation += 1
+
+    # --- state export and import (see persistence.py) ---
+    def export_state(self) -> dict[str, Any]:
+        """Keys, accounts and the next order id as a versioned JSON-able document (secrets included)."""
+        with self._lock:
+            next_id = next(self._order_ids)
+            self._order_ids = itertools.count(next_id)
+            return export_exchange(list(self._keys.values()), self._accounts, next_id)
+
+    def parse_state(self, data: Any) -> ExchangeState:
+        """Validate a document from `export_state` without changing anything; raises StateError."""
+        return parse_exchange(data, self.catalogue)
+
+    def install_state(self, parsed: ExchangeState) -> None:
+        with self._lock:
+            self._keys = dict(parsed.keys)
+            self._accounts = {account_id: account.copy() for account_id, account in parsed.accounts.items()}
+            self._order_ids = itertools.count(parsed.next_order_id)
+            self.generation += 1
+
+    def import_state(self, data: Any) -> None:
+        """Replace keys, accounts and the order id counter; a bad document raises StateError and changes nothing."""
+        self.install_state(self.parse_state(data))
 
     def _copy_accounts(self) -> dict[str, Account]:
         return {account_id: account.copy() for account_id, account in self._accounts.items()}
@@ -73,6 +100,7 @@ class Exchange:
     # --- keys ---
     def _add_key(self, key: ApiKey) -> None:
         self._keys[key.api_key] = key
+        self.generation += 1
         if key.account not in self._accounts:
             self._accounts[key.account] = self._new_account(key.account)
 
@@ -102,6 +130,7 @@ class Exchange:
             account = self._accounts.get(account_id) or self._new_account(account_id)
             staged = seed_account(account, spec, self.catalogue, self.clock.now_ms(), lambda: next(self._order_ids))
             self._accounts[account_id] = staged
+            self.generation += 1
             return staged.describe()
 
     def seed_symbol(self, account_id: str, symbol: str, seed: Mapping[str, Any]) -> dict[str, Any]:
@@ -113,6 +142,7 @@ class Exchange:
             keys = [k for k, key in self._keys.items() if key.account == account_id]
             for api_key in keys:
                 del self._keys[api_key]
+            self.generation += 1
             return self._accounts.pop(account_id, None) is not None or bool(keys)
 
     def snapshot(self, account_id: str) -> Account:
@@ -126,6 +156,7 @@ class Exchange:
         account = self._accounts.get(account_id)
         if account is None:
             account = self._accounts[account_id] = self._new_account(account_id)
+            self.generation += 1
         return account
 
     def require_symbol(self, symbol: str) -> None:
@@ -151,6 +182,7 @@ class Exchange:
                 raise BinanceRejection(errors.OPEN_ORDERS_EXIST, f"{symbol} has {settings.open_orders} open order(s)")
             # Only the margin type changes: leverage, legs and everything else stay as they were.
             account.store(symbol, replace(settings, margin_type=target))
+            self.generation += 1
 
     def clock_offset_ms(self, account_id: str) -> int:
         with self._lock:
@@ -173,6 +205,7 @@ class Exchange:
             if enabled and account.has_isolated_symbol():
                 raise BinanceRejection(errors.MULTI_ASSETS_WITH_ISOLATED_SYMBOLS, "a symbol is in ISOLATED margin")
             account.multi_assets_margin = enabled
+            self.generation += 1
 
     def dual_side_position(self, account_id: str) -> bool:
         with self._lock:
@@ -196,6 +229,7 @@ class Exchange:
                     errors.POSITION_SIDE_WITH_POSITION, f"positions on {', '.join(sorted(with_positions))}"
                 )
             account.dual_side_position = dual_side_position
+            self.generation += 1
 
     def change_leverage(self, account_id: str, symbol: str, leverage: int, as_sent: str) -> tuple[int, int]:
         """POST /fapi/v1/leverage after its parameters were read: -1121, -4028, -4161, -2027, -2028 in order.
@@ -234,6 +268,7 @@ class Exchange:
                     f"the cross wallet {format(figures.cross_wallet_balance, 'f')}",
                 )
             account.store(symbol, replace(settings, leverage=leverage))
+            self.generation += 1
         return leverage, cap
 
     def adjust_position_margin(
@@ -277,6 +312,7 @@ class Exchange:
                     )
                 changed = position.margin_added - amount
             account.store(symbol, settings.with_position(leg, replace(position, margin_added=changed)))
+            self.generation += 1
 
     # --- open orders ---
     def open_orders(self, account_id: str, symbols: Iterable[str]) -> list[tuple[str, OpenOrder]]:
@@ -303,6 +339,7 @@ class Exchange:
             account = self._require(account_id)
             settings = account.settings(symbol)
             account.store(symbol, replace(settings, orders=()))
+            self.generation += 1
             return len(settings.orders)
 
     def symbol_settings(self, account_id: str, symbols: Iterable[str]) -> list[tuple[str, SymbolSettings]]:

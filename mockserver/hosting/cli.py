@@ -10,10 +10,12 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 from mockserver.config import DEFAULT_WEIGHT_LIMIT, DEMO_API_KEY, DEMO_SECRET, MAX_RECV_WINDOW, ConfigError, MockConfig
 from mockserver.hosting.server import DEFAULT_CONNECTION_LIMIT, DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
+from mockserver.hosting.statefile import StateSaver, load_state_file
 
 CONTROL_TOKEN_ENV = "FAPI_MOCK_CONTROL_TOKEN"
 
@@ -23,6 +25,7 @@ examples:
   fapi-mock --port 0                          any free port (the URL is printed)
   fapi-mock --accounts accounts.toml          keys and initial state from a file (JSON or TOML)
   fapi-mock --weight-limit 0 --log-level info no rate limit, one log line per request
+  fapi-mock --state fake-state.json           keep keys, accounts, clock and faults across restarts
 
 accounts file (JSON shown; TOML has the same shape):
   {"keys": [{"type": "HMAC", "apiKey": "myKey", "secret": "mySecret", "account": "alice"},
@@ -32,7 +35,7 @@ accounts file (JSON shown; TOML has the same shape):
                                                   "entryPrice": "60000", "openOrders": 1}}}}}
 
 control API (JSON; see the README): /__mock__/keys, /__mock__/accounts/<id>, /__mock__/accounts/<id>/symbols/<s>,
-  /__mock__/journal, /__mock__/clock, /__mock__/faults, /__mock__/reset
+  /__mock__/journal, /__mock__/clock, /__mock__/faults, /__mock__/state, /__mock__/reset
 """
 
 
@@ -90,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--accounts", metavar="FILE", help="keys and initial account state, .json or .toml")
     parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="keep the fake's state (keys with their secrets, accounts, clock, faults) in FILE: loaded at start when "
+        "it exists, saved within a second of every change and at shutdown; written atomically, mode 0600",
+    )
+    parser.add_argument(
         "--recv-window-max",
         type=_positive,
         default=MAX_RECV_WINDOW,
@@ -146,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=args.threads,
             connection_limit=args.connection_limit,
         )
+        restored = args.state is not None and load_state_file(server.state, Path(args.state))
         server.start()
     except ConfigError as exc:
         print(f"fapi-mock: {exc}", file=sys.stderr)
@@ -154,6 +164,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"fapi-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"fapi-mock listening on {server.url}", flush=True)
+    saver = StateSaver(server.state, Path(args.state)) if args.state is not None else None
+    if saver is not None:
+        try:
+            saver.save()  # at once: a state file that cannot be written is refused now, not at shutdown
+        except OSError as exc:
+            server.stop()
+            print(f"fapi-mock: cannot write state file {args.state}: {exc}", file=sys.stderr)
+            return 2
+        saver.start()
+        print(f"state {'restored from' if restored else 'kept in'} {args.state}", flush=True)
     if not _is_loopback(args.host):
         guard = (
             "any peer may use the control API (it mints keys and shows secrets)"
@@ -178,5 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _request_stop)
     stop.wait()
     server.stop()
+    if saver is not None:
+        try:
+            saver.stop()
+        except OSError as exc:
+            print(f"fapi-mock: cannot save state file {args.state}: {exc}", file=sys.stderr)
+            return 1
     print("fapi-mock stopped", flush=True)
     return 0

@@ -78,9 +78,13 @@ class BinanceInterceptor(FakeHost):
         mock: responses.RequestsMock | None = None,
         client_ip: str = "127.0.0.1",
         allow_hosts: Iterable[str] = (),
+        guard: bool = True,
     ) -> None:
         super().__init__(app, config)
         self.allow_hosts = tuple(h.lower() for h in allow_hosts)
+        # guard=False: other hosts go where requests would send them (the network): for a long-lived interceptor
+        # that must not stand in the way of everything else in its process, such as the contract kit's target.
+        self.guard = guard
         self.base_urls = tuple(dict.fromkeys([*BINANCE_BASE_URLS, *(u.rstrip("/") for u in base_urls)]))
         self.client_ip = client_ip
         self._given_mock = mock
@@ -125,8 +129,8 @@ class BinanceInterceptor(FakeHost):
             for method in METHODS:
                 self.mock.add(responses.PassthroughResponse(method, allowed))
         for method in METHODS:
-            if self._users_mock_active:
-                self.mock.add(responses.PassthroughResponse(method, anything))  # their mock decides
+            if self._users_mock_active or not self.guard:
+                self.mock.add(responses.PassthroughResponse(method, anything))  # their mock, or the network, decides
             else:
                 self.mock.add_callback(method, anything, callback=self._refuse, content_type=None)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import heapq
 import socket
 import threading
 import time
@@ -19,6 +20,8 @@ from mockserver.config import MockConfig
 from mockserver.errors import body_too_large
 from mockserver.hosting.host import FakeHost
 from mockserver.wire.protocol import (
+    DEFERS_DELAY_ENVIRON_KEY,
+    DELAY_ENVIRON_KEY,
     DROP_ENVIRON_KEY,
     MOCK_IDENT,
     STATE_KEY,
@@ -39,12 +42,25 @@ def _binance_header_case(header: bytes) -> bytes:
 
 
 class _BinanceHeaderTask(WSGITask):
+    def get_environment(self) -> Any:
+        environ = super().get_environment()
+        environ[DEFERS_DELAY_ENVIRON_KEY] = True  # a 'delay' fault is held back by the channel, not slept here
+        return environ
+
     def write(self, data: bytes) -> None:
-        # An injected 'drop' fault: write nothing and close, as a connection cut mid-request looks to a client.
-        if self.environ is not None and self.environ.get(DROP_ENVIRON_KEY):
-            self.close_on_finish = True
-            self.content_bytes_written += len(data)  # counted as sent, so waitress does not warn of a short body
-            return
+        environ = self.environ
+        if environ is not None:
+            # An injected 'drop' fault: write nothing and close, as a connection cut mid-request looks to a client.
+            if environ.get(DROP_ENVIRON_KEY):
+                self.close_on_finish = True
+                self.content_bytes_written += len(data)  # counted as sent, so waitress does not warn of a short body
+                return
+            # An injected 'delay' fault: the answer waits in the channel's buffer; this worker moves on at once.
+            delay_s = environ.pop(DELAY_ENVIRON_KEY, None)
+            if delay_s:
+                channel = self.channel
+                assert isinstance(channel, _BinanceChannel)
+                channel.hold_output(delay_s)
         super().write(data)
 
     def build_response_header(self) -> bytes:
@@ -92,21 +108,61 @@ class _BinanceChannel(HTTPChannel):
     error_task_class = _BinanceErrorTask
     parser_class = _BinanceRequestParser
     request_started = 0.0  # when the first byte of the request being read arrived
+    held_until = 0.0  # time.monotonic() until which nothing is sent: an injected delay of the answer being written
 
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
             self.request_started = time.time()
         return bool(super().received(data))
 
+    def hold_output(self, delay_s: float) -> None:
+        """Send nothing for `delay_s` seconds (called by a worker before it writes a delayed answer). The event loop
+        wakes at the deadline (see `_next_wakeup`), so no thread sleeps through the delay."""
+        until = time.monotonic() + delay_s
+        self.held_until = max(self.held_until, until)
+        server: Any = self.server
+        with server.fapi_wakeups_lock:
+            heapq.heappush(server.fapi_wakeups, until)
+        server.pull_trigger()  # the loop may be polling with a longer timeout: let it see the new deadline
+
+    def is_held(self) -> bool:
+        return self.held_until > time.monotonic()
+
+    def writable(self) -> bool:
+        # While held, not even a close-when-flushed makes the socket worth polling for writing (it would spin).
+        if not self.will_close and self.is_held():
+            return False
+        return bool(super().writable())
+
+    def _flush_some(self, do_close: bool = True) -> bool:
+        if self.is_held():
+            return False  # every flush (the loop's and a worker's write_soon) goes through here
+        return bool(super()._flush_some(do_close=do_close))  # type: ignore[misc]  # not in waitress's stubs
+
 
 def _close_slow_and_idle_channels(server: Any, now: float) -> None:
     """waitress closes channels idle for channel_timeout; a client that trickles one header line every few seconds
     is never idle, so a request still unfinished REQUEST_DEADLINE_S after its first byte is closed too."""
+    for channel in list(server.active_channels.values()):
+        if getattr(channel, "is_held", None) and channel.is_held():
+            channel.last_activity = now  # waiting out an injected delay is not idling
     type(server).maintenance(server, now)
     for channel in list(server.active_channels.values()):
         pending = getattr(channel, "request", None)
         if pending is not None and not pending.completed and now - channel.request_started > REQUEST_DEADLINE_S:
             channel.will_close = True
+
+
+def _next_wakeup(server: Any, longest: float) -> float:
+    """Seconds the event loop may poll before a held answer (a 'delay' fault) is due; past deadlines are dropped."""
+    now = time.monotonic()
+    with server.fapi_wakeups_lock:
+        wakeups: list[float] = server.fapi_wakeups
+        while wakeups and wakeups[0] <= now:
+            heapq.heappop(wakeups)
+        if not wakeups:
+            return longest
+        return min(longest, max(0.0, wakeups[0] - now) + 0.001)
 
 
 DEFAULT_HOST = "127.0.0.1"  # loopback by default: a fake with known keys must not face a network
@@ -207,6 +263,9 @@ class ThreadedServer(FakeHost):
         _allow_open_files(self.connection_limit + 64)
         # Read by the error task for the weight header; None when serving an app that is not a fake.
         self._server.fapi_state = state
+        # Deadlines of answers held back by 'delay' faults: the event loop wakes at each to send the answer.
+        self._server.fapi_wakeups = []
+        self._server.fapi_wakeups_lock = threading.Lock()
         self.port = int(self._server.effective_port)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name=f"fapi-mock:{self.port}", daemon=True)
@@ -233,7 +292,8 @@ class ThreadedServer(FakeHost):
         # poll(), not select(): select cannot watch descriptors past 1024. The short timeout lets the maintenance
         # that closes slow and idle channels run even when no socket stirs.
         while not self._stopping.is_set():
-            server.asyncore.loop(timeout=CLEANUP_INTERVAL_S, map=server._map, count=1, use_poll=True)
+            timeout = _next_wakeup(server, CLEANUP_INTERVAL_S)
+            server.asyncore.loop(timeout=timeout, map=server._map, count=1, use_poll=True)
 
     def stop(self, timeout: float = 2.0) -> None:
         if self._thread is None:

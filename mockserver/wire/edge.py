@@ -10,8 +10,10 @@ No business rule lives here.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -22,8 +24,10 @@ from mockserver.errors import BinanceRejection, ErrorSpec
 from mockserver.state import MockState
 from mockserver.wire.faults import Fault, FaultKind
 from mockserver.wire.gate import SignedRequest, pass_gate
-from mockserver.wire.params import ParamOrigin, parse_part
+from mockserver.wire.params import MAX_PARAMS_PER_PART, ParamOrigin, count_segments, parse_part
 from mockserver.wire.protocol import (
+    DEFERS_DELAY_ENVIRON_KEY,
+    DELAY_ENVIRON_KEY,
     DROP_ENVIRON_KEY,
     FAULT_HEADER,
     IN_PROCESS_ENVIRON_KEY,
@@ -33,7 +37,7 @@ from mockserver.wire.protocol import (
     is_control_path,
 )
 from mockserver.wire.routes import ROUTES
-from mockserver.wire.routing import UNKNOWN_PATH_WEIGHT, Call, Route, RouteTable
+from mockserver.wire.routing import UNKNOWN_PATH_WEIGHT, Call, Route, RouteTable, Security
 
 log = logging.getLogger("mockserver")
 
@@ -80,6 +84,22 @@ def _read_body(environ: dict[str, Any], method: str, cap: int) -> bytes:
     return body
 
 
+def _refuse_too_many_parameters(query: bytes, body: bytes) -> None:
+    """-1104 for a query or a body of more than MAX_PARAMS_PER_PART segments, counted before anything parses them.
+
+    Binance answers a request with parameters it does not read with -1104 TOO_MANY_PARAMETERS ("read 'n'
+    parameter(s) but was sent 'm'"), so that is the Binance-shaped answer for a request past the fake's bound: the
+    read count is the bound, the sent count the segments of the larger part (empty segments counted: one scan)."""
+    query_segments, body_segments = count_segments(query), count_segments(body)
+    sent = max(query_segments, body_segments)
+    if sent > MAX_PARAMS_PER_PART:
+        raise BinanceRejection(
+            errors.too_many_parameters(MAX_PARAMS_PER_PART, sent),
+            f"more than {MAX_PARAMS_PER_PART} parameters in the query or the body",
+            {"querySegments": query_segments, "bodySegments": body_segments},
+        )
+
+
 def _weight(route: Route | None, environ: dict[str, Any]) -> int:
     if route is None:
         return UNKNOWN_PATH_WEIGHT
@@ -87,6 +107,8 @@ def _weight(route: Route | None, environ: dict[str, Any]) -> int:
         return route.weight
     # Only routes priced by "one symbol or all" pay for a look at the query before the rate limit.
     query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
+    if count_segments(query) > MAX_PARAMS_PER_PART:
+        return route.weight  # refused with -1104 next; not worth parsing
     return route.weight_of(any(p.name == "symbol" for p in parse_part(query, ParamOrigin.QUERY)))
 
 
@@ -97,6 +119,9 @@ class BinanceEdge:
         self.state = state
         self.fallback = fallback
         self.routes = routes
+        # Held from a TRADE handler's call to its journal entry, so the journal lists state changes in the order they
+        # were applied: replaying its successful changes in journal order gives the final state.
+        self._trade_lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
@@ -108,6 +133,20 @@ class BinanceEdge:
         return [] if method == "HEAD" else [answer.body]
 
     def _answer(self, environ: dict[str, Any], method: str, path: str) -> Answer:
+        with ExitStack() as ordered:
+            answer, fault = self._answer_and_journal(environ, method, path, ordered)
+        if fault is not None and fault.kind is FaultKind.DELAY and not environ.get(IN_PROCESS_ENVIRON_KEY):
+            # Executed and journaled already; only the answer is late. A server that can hold the answer back
+            # without a worker (ThreadedServer) is told how long; any other WSGI server sleeps here.
+            if environ.get(DEFERS_DELAY_ENVIRON_KEY):
+                environ[DELAY_ENVIRON_KEY] = fault.delay_ms / 1000
+            else:
+                time.sleep(fault.delay_ms / 1000)
+        return answer
+
+    def _answer_and_journal(
+        self, environ: dict[str, Any], method: str, path: str, ordered: ExitStack
+    ) -> tuple[Answer, Fault | None]:
         state = self.state
         ip = environ.get("REMOTE_ADDR") or "0.0.0.0"
         api_key = environ.get("HTTP_X_MBX_APIKEY")
@@ -125,6 +164,7 @@ class BinanceEdge:
                     raise BinanceRejection(errors.method_not_allowed(method, _text(path)))
                 raise BinanceRejection(errors.unknown_path(_text(path)))
             raw_body = _read_body(environ, method, state.config.max_body_bytes)
+            _refuse_too_many_parameters(environ.get("QUERY_STRING", "").encode("latin-1", "replace"), raw_body)
             fault = state.faults.draw(method, path, state.account_of(api_key))
             if fault is not None:
                 fault = fault.at(state.clock.now_ms())
@@ -132,7 +172,10 @@ class BinanceEdge:
                 answer = self._fault_answer(environ, fault)  # instead of the endpoint: nothing is executed
             else:
                 request = self._parse(environ, method, path, raw_body, api_key, ip)
-                answer = Answer(200, route.handler(state, self._call(route, request)), [])
+                call = self._call(route, request)
+                if route.security is Security.TRADE:
+                    ordered.enter_context(self._trade_lock)  # released once the journal entry is written
+                answer = Answer(200, route.handler(state, call), [])
         except BinanceRejection as exc:
             rejection = exc
             if exc.used_weight is not None:
@@ -150,12 +193,15 @@ class BinanceEdge:
             ("X-Mock-Exchange", MOCK_IDENT),
             (WEIGHT_HEADER, str(used_weight)),
         ]
-        if request is None:  # refused before the endpoint read it: parse it for the journal all the same
-            request = self._parse(environ, method, path, raw_body, api_key, ip)
-        self._journal(request, answer, rejection, journal_extra)
-        if fault is not None and fault.kind is FaultKind.DELAY and not environ.get(IN_PROCESS_ENVIRON_KEY):
-            time.sleep(fault.delay_ms / 1000)  # executed and journaled already; only the answer is late
-        return answer
+        if request is None:
+            # Refused before the endpoint read it: parse it for the journal all the same, but only as many segments
+            # as a request may carry (it may have been refused for carrying more), so journaling stays cheap.
+            request = self._parse(environ, method, path, raw_body, api_key, ip, MAX_PARAMS_PER_PART)
+            sent = count_segments(request.raw_query) + count_segments(raw_body)
+        else:
+            sent = None
+        self._journal(request, answer, rejection, journal_extra, sent)
+        return answer, fault
 
     def _call(self, route: Route, request: SignedRequest) -> Call:
         """The handler's input: through the gate with the route's permission when the route is signed."""
@@ -175,10 +221,16 @@ class BinanceEdge:
 
     @staticmethod
     def _parse(
-        environ: dict[str, Any], method: str, path: str, raw_body: bytes, api_key: str | None, ip: str
+        environ: dict[str, Any],
+        method: str,
+        path: str,
+        raw_body: bytes,
+        api_key: str | None,
+        ip: str,
+        limit: int | None = None,
     ) -> SignedRequest:
         query = environ.get("QUERY_STRING", "").encode("latin-1", "replace")
-        return SignedRequest.from_wire(method, path, query, raw_body, api_key, ip)
+        return SignedRequest.from_wire(method, path, query, raw_body, api_key, ip, limit)
 
     def _fault_spec(self, environ: dict[str, Any], fault: Fault) -> ErrorSpec:
         """The Binance answer a fault gives instead of the real one (not for a delay, which answers for real)."""
@@ -230,7 +282,12 @@ class BinanceEdge:
         return answer
 
     def _journal(
-        self, request: SignedRequest, answer: Answer, rejection: BinanceRejection | None, extra: dict[str, Any]
+        self,
+        request: SignedRequest,
+        answer: Answer,
+        rejection: BinanceRejection | None,
+        extra: dict[str, Any],
+        sent: int | None = None,
     ) -> None:
         state = self.state
         method = request.method
@@ -251,6 +308,6 @@ class BinanceEdge:
         elif answer.status == 200 and method in BODY_METHODS:
             entry.update(code=200, explanation="applied")
         entry.update(extra)
-        state.journal.record(entry, (*request.query_params, *request.body_params))
+        state.journal.record(entry, (*request.query_params, *request.body_params), sent)
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s -> %s %s", method, entry["path"], answer.status, entry["code"] or "")

@@ -36,8 +36,16 @@ class SignedRequest:
 
     @classmethod
     def from_wire(
-        cls, method: str, path: str, raw_query: bytes, raw_body: bytes, api_key: str | None, client_ip: str
+        cls,
+        method: str,
+        path: str,
+        raw_query: bytes,
+        raw_body: bytes,
+        api_key: str | None,
+        client_ip: str,
+        limit: int | None = None,
     ) -> SignedRequest:
+        """`limit` parses only the first `limit` segments of each part (for the journal of a refused request)."""
         return cls(
             method,
             path,
@@ -45,8 +53,8 @@ class SignedRequest:
             raw_body,
             api_key,
             client_ip,
-            tuple(parse_part(raw_query, ParamOrigin.QUERY)),
-            tuple(parse_part(raw_body, ParamOrigin.BODY)),
+            tuple(parse_part(raw_query, ParamOrigin.QUERY, limit)),
+            tuple(parse_part(raw_body, ParamOrigin.BODY, limit)),
         )
 
     def merged(self) -> dict[str, WireParam]:

@@ -59,9 +59,11 @@ class Journal:
         self._sequence = itertools.count(1)
         self._lock = threading.Lock()
 
-    def record(self, entry: dict[str, Any], params: Sequence[WireParam] = ()) -> None:
-        if len(params) > MAX_PARAMS_KEPT:
-            entry["paramsOmitted"] = len(params) - MAX_PARAMS_KEPT
+    def record(self, entry: dict[str, Any], params: Sequence[WireParam] = (), sent: int | None = None) -> None:
+        """`sent`: how many parameters the request carried when `params` holds only the first of them."""
+        total = len(params) if sent is None else max(sent, len(params))
+        if total > MAX_PARAMS_KEPT:
+            entry["paramsOmitted"] = total - MAX_PARAMS_KEPT
         params = tuple(_bounded_param(p) for p in params[:MAX_PARAMS_KEPT])
         if entry.get("detail"):
             entry["detail"] = _bounded_detail(entry["detail"])

@@ -59,11 +59,25 @@ def form_decode(raw: bytes) -> str | None:
         return None
 
 
-def parse_part(raw: bytes, origin: ParamOrigin) -> list[WireParam]:
-    """Split one part (query string or body) into its segments; empty segments (`a=1&&b=2`) are skipped."""
+# The most parameters one part (query string or body) may carry. No fapi endpoint reads more than a few dozen, and
+# decoding each costs CPU: a 250 KB query of tiny parameters cost ~80 ms. The edge refuses a part over this before
+# parsing it (-1104), after counting its segments with one bytes.count.
+MAX_PARAMS_PER_PART = 100
+
+
+def count_segments(raw: bytes) -> int:
+    """How many `&`-separated segments a part has, empty ones included: an upper bound, at the cost of one scan."""
+    return raw.count(b"&") + 1 if raw else 0
+
+
+def parse_part(raw: bytes, origin: ParamOrigin, limit: int | None = None) -> list[WireParam]:
+    """Split one part (query string or body) into its segments; empty segments (`a=1&&b=2`) are skipped.
+
+    `limit` parses only the first `limit` segments (the journal of a request refused for having too many)."""
     params: list[WireParam] = []
     start = 0
-    for segment in raw.split(b"&"):
+    segments = raw.split(b"&") if limit is None else raw.split(b"&", limit)[:limit]
+    for segment in segments:
         if segment:
             raw_name, _, raw_value = segment.partition(b"=")
             end = start + len(segment)

@@ -14,6 +14,10 @@ FAULT_HEADER = "X-Mock-Fault"
 IN_PROCESS_ENVIRON_KEY = "fapi_mock.in_process"
 # Read by the waitress task: the connection is closed with nothing written.
 DROP_ENVIRON_KEY = "fapi_mock.drop_connection"
+# Set by the waitress task when it can hold an answer back without keeping a worker thread: the edge then does not
+# sleep out a `delay` fault but puts its length (seconds) under DELAY_ENVIRON_KEY for the server to wait out.
+DEFERS_DELAY_ENVIRON_KEY = "fapi_mock.defers_delay"
+DELAY_ENVIRON_KEY = "fapi_mock.delay_s"
 
 
 def _package_ident() -> str:

@@ -154,3 +154,12 @@ def test_a_users_mock_started_first_keeps_deciding_for_other_hosts() -> None:
         with BinanceInterceptor(config=make_config()):
             assert requests.get(OTHER, timeout=2).json() == {"mine": True}
             assert refused_by_responses("https://nowhere.example.test/")  # their mock refuses, not the network
+
+
+def test_without_the_guard_other_hosts_go_where_requests_sends_them() -> None:
+    """For a long-lived interceptor (the contract kit's in-process target) that must not block the rest of a session."""
+    from mockserver.hosting.server import ThreadedServer
+
+    with ThreadedServer(config=make_config()) as server, BinanceInterceptor(config=make_config(), guard=False):
+        assert requests.get(server.url + "/fapi/v1/ping", timeout=2).json() == {}
+        assert requests.get("https://fapi.binance.com/fapi/v1/ping", timeout=2).json() == {}

@@ -68,3 +68,34 @@ def test_expect_100_continue_without_a_body_gets_the_answer() -> None:
         while chunk := sock.recv(65536):
             reply += chunk
     assert reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(b"{}")
+
+
+def test_delayed_answers_hold_no_worker_so_everyone_else_is_answered() -> None:
+    """A `delay` fault used to sleep in a waitress worker: 8 delayed calls stalled every other client."""
+    threads, delay_ms = 8, 3000
+    request = b"GET /fapi/v1/time HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    with ThreadedServer(config=make_config(), threads=threads) as server:
+        rule = {"kind": "delay", "path": "/fapi/v1/time", "delayMs": delay_ms, "count": threads}
+        assert requests.post(server.url + "/__mock__/faults", json=rule, timeout=2).status_code == 200
+        started = time.monotonic()
+        delayed = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(threads)]
+        try:
+            for sock in delayed:
+                sock.sendall(request)
+            # Every delayed call is executed and journaled before its answer waits: all 8 are in flight.
+            while len(requests.get(server.url + "/__mock__/journal", timeout=2).json()) < threads:
+                assert time.monotonic() - started < 2
+                time.sleep(0.02)
+            assert answered_within(server.url, 1.0)
+            assert requests.delete(server.url + "/__mock__/faults", timeout=1.0).status_code == 200
+            assert time.monotonic() - started < delay_ms / 1000  # all of that while the delays still ran
+            for sock in delayed:
+                reply = b""
+                while chunk := sock.recv(65536):
+                    reply += chunk
+                assert reply.startswith(b"HTTP/1.1 200 OK") and b"X-Mock-Fault: delay; delayMs=3000" in reply
+            late = time.monotonic() - started
+            assert delay_ms / 1000 - 0.05 <= late < delay_ms / 1000 + 1.5, late  # late, but not much later
+        finally:
+            for sock in delayed:
+                sock.close()

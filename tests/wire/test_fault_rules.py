@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -77,3 +79,52 @@ def test_faults_listed_and_cleared_through_the_control_api(client: FlaskClient) 
     assert client.get("/__mock__/faults").json[0]["remaining"] == 2  # type: ignore[index]
     assert client.delete("/__mock__/faults").status_code == 200
     assert client.get("/fapi/v1/ping").status_code == 200
+
+
+def test_installed_rules_are_capped(client: FlaskClient) -> None:
+    from mockserver.wire.faults import MAX_RULES
+    from mockserver.wire.protocol import STATE_KEY
+
+    book = client.application.extensions[STATE_KEY].faults
+    for index in range(MAX_RULES):
+        book.add({"kind": "timeout", "path": f"/fapi/v1/p{index}"})
+    response = client.post("/__mock__/faults", json={"kind": "timeout", "path": "/fapi/v1/ping"})
+    assert response.status_code == 400
+    assert response.json == {"error": f"at most {MAX_RULES} fault rules can be installed at once; clear some first"}
+    assert client.delete("/__mock__/faults").status_code == 200
+    assert client.post("/__mock__/faults", json={"kind": "timeout", "path": "/fapi/v1/ping"}).status_code == 200
+
+
+class CountingLock:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.taken = 0
+
+    def __enter__(self) -> None:
+        self.taken += 1
+        self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def test_a_request_looks_only_at_its_own_paths_rules() -> None:
+    book = FaultBook()
+    for index in range(500):
+        book.add({"kind": "timeout", "path": f"/fapi/v1/p{index}", "count": 1_000_000})
+    lock = CountingLock()
+    book._lock = lock  # type: ignore[assignment]
+    assert book.draw("GET", "/fapi/v1/ping", None) is None
+    assert lock.taken == 0  # no scan, not even the lock, for a path without rules
+    first = book.add({"kind": "drop", "path": "/fapi/v1/ping", "method": "POST", "count": 1})
+    second = book.add({"kind": "disconnected", "path": "/fapi/v1/ping", "account": "a", "count": 2})
+    third = book.add({"kind": "unknown", "path": "/fapi/v1/ping", "count": 1})
+    # Installation order still decides which rule fires first on a path.
+    assert book.draw("GET", "/fapi/v1/ping", "b").rule_id == third.rule_id  # type: ignore[union-attr]
+    assert book.draw("POST", "/fapi/v1/ping", "a").rule_id == first.rule_id  # type: ignore[union-attr]
+    assert book.draw("POST", "/fapi/v1/ping", "a").rule_id == second.rule_id  # type: ignore[union-attr]
+    assert [r["id"] for r in book.rules()][-1] == second.rule_id
+    assert [r["id"] for r in book.rules()] == sorted(r["id"] for r in book.rules())
+    book.clear(account="a")
+    assert len(book.rules()) == 500
+    assert book.draw("POST", "/fapi/v1/ping", "a") is None
