@@ -21,19 +21,23 @@ from mockserver.domain.accounts import (
     MarginType,
     OpenOrder,
     PositionSide,
+    SeedError,
     SymbolSettings,
     WalletAsset,
     position_sides,
 )
 from mockserver.domain.catalogue import SymbolCatalogue
 from mockserver.domain.clock import Clock
-from mockserver.domain.keys import ApiKey, MintedKey, build_key
+from mockserver.domain.keys import ApiKey, KeySpecError, MintedKey, build_key
 from mockserver.domain.persistence import ExchangeState, export_exchange, parse_exchange
 from mockserver.domain.seeding import seed_account
 from mockserver.errors import BinanceRejection
 
 # What a new account holds: USDT only, funded, so a bot's balance check and ccxt's fetch_balance see money.
 DEFAULT_WALLET = {"USDT": Decimal("10000")}
+# Bounds on what callers can make the fake hold (each key or account is a few hundred bytes).
+MAX_KEYS = 100_000
+MAX_ACCOUNTS = 100_000
 FIRST_ORDER_ID = 8_389_765_000_000_000_001  # the size of real fapi order ids, so clients that parse them stay honest
 
 
@@ -107,6 +111,10 @@ class Exchange:
     def register_key(self, spec: Mapping[str, Any]) -> MintedKey:
         minted = build_key(spec)
         with self._lock:
+            if minted.key.api_key not in self._keys and len(self._keys) >= MAX_KEYS:
+                raise KeySpecError(f"at most {MAX_KEYS} keys can be registered; delete accounts no longer used")
+            if minted.key.account not in self._accounts and len(self._accounts) >= MAX_ACCOUNTS:
+                raise KeySpecError(f"at most {MAX_ACCOUNTS} accounts; delete accounts no longer used")
             self._add_key(minted.key)
         return minted
 
@@ -127,6 +135,8 @@ class Exchange:
     def seed_account(self, account_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
         """Apply an account seed (see `seeding.seed_account`); validated fully before anything changes."""
         with self._lock:
+            if account_id not in self._accounts and len(self._accounts) >= MAX_ACCOUNTS:
+                raise SeedError(f"at most {MAX_ACCOUNTS} accounts; delete accounts no longer used")
             account = self._accounts.get(account_id) or self._new_account(account_id)
             staged = seed_account(account, spec, self.catalogue, self.clock.now_ms(), lambda: next(self._order_ids))
             self._accounts[account_id] = staged

@@ -78,3 +78,19 @@ def test_lifting_rate_limits_keeps_every_other_state() -> None:
     state = client.get(f"/__mock__/accounts/{HMAC_KEY}").json
     assert state["symbols"]["BTCUSDT"]["marginType"] == "ISOLATED"  # type: ignore[index]
     assert len(client.get("/__mock__/journal").json) == 13  # type: ignore[arg-type]  # the journal is kept too
+
+
+def test_keys_and_accounts_are_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver.domain import exchange
+
+    monkeypatch.setattr(exchange, "MAX_KEYS", 4)
+    monkeypatch.setattr(exchange, "MAX_ACCOUNTS", 5)
+    client = create_app(make_config()).test_client()  # three configured keys, three accounts
+    assert client.post("/__mock__/keys", json={"type": "HMAC", "account": "a"}).status_code == 200
+    refused = client.post("/__mock__/keys", json={"type": "HMAC", "account": "b"})
+    assert refused.status_code == 400 and "at most 4 keys" in refused.json["error"]  # type: ignore[index]
+    assert client.put("/__mock__/accounts/c", json={}).status_code == 200
+    refused = client.put("/__mock__/accounts/d", json={})
+    assert refused.status_code == 400 and "at most 5 accounts" in refused.json["error"]  # type: ignore[index]
+    assert client.delete("/__mock__/accounts/c").status_code == 200  # the way out
+    assert client.put("/__mock__/accounts/d", json={}).status_code == 200
