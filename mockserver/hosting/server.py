@@ -88,6 +88,7 @@ class _BinanceErrorTask(ErrorTask):
             headers.append((WEIGHT_HEADER, str(state.rate_limiter.used_weight(client_ip))))
         self.response_headers = [*self.response_headers, *headers]
         self.set_close_on_finish()
+        self.channel.drain_before_close = True  # type: ignore[attr-defined]  # our channel class
         self.content_length = len(body)
         self.write(body)
 
@@ -115,6 +116,43 @@ class _BinanceChannel(HTTPChannel):
             self.request_started = time.time()
         return bool(super().received(data))
 
+    # --- closing gently after a refused request (a body over the cap): the client may still be sending; closing
+    # with its bytes unread makes the kernel reset the connection, and the client never reads the 413 ---
+    drain_before_close = False
+    draining_until = 0.0
+    drained = 0
+
+    def handle_close(self) -> None:
+        if self.drain_before_close and not self.draining_until and self.connected and self.socket is not None:
+            try:
+                self.socket.shutdown(socket.SHUT_WR)  # the answer is out: say so, keep reading
+            except OSError:
+                super().handle_close()
+                return
+            self.draining_until = time.monotonic() + DRAIN_SECONDS
+            self.will_close = False
+            self.close_when_flushed = False
+            return
+        super().handle_close()
+
+    def readable(self) -> bool:
+        return True if self.draining_until else bool(super().readable())
+
+    def handle_read(self) -> None:
+        if not self.draining_until:
+            super().handle_read()
+            return
+        try:
+            data = self.socket.recv(65536) if self.socket is not None else b""
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        self.drained += len(data)
+        if not data or self.drained > DRAIN_LIMIT_BYTES or time.monotonic() > self.draining_until:
+            self.drain_before_close = False
+            super().handle_close()
+
     def hold_output(self, delay_s: float) -> None:
         """Send nothing for `delay_s` seconds (called by a worker before it writes a delayed answer). The event loop
         wakes at the deadline (see `_next_wakeup`), so no thread sleeps through the delay."""
@@ -129,6 +167,8 @@ class _BinanceChannel(HTTPChannel):
         return self.held_until > time.monotonic()
 
     def writable(self) -> bool:
+        if self.draining_until:
+            return False  # the answer is out and the write side shut: only reading is left
         # While held, not even a close-when-flushed makes the socket worth polling for writing (it would spin).
         if not self.will_close and self.is_held():
             return False
@@ -148,6 +188,10 @@ def _close_slow_and_idle_channels(server: Any, now: float) -> None:
             channel.last_activity = now  # waiting out an injected delay is not idling
     type(server).maintenance(server, now)
     for channel in list(server.active_channels.values()):
+        if getattr(channel, "draining_until", 0.0) and time.monotonic() > channel.draining_until:
+            channel.drain_before_close = False
+            channel.handle_close()  # a client that stopped sending but never closed
+            continue
         pending = getattr(channel, "request", None)
         if pending is not None and not pending.completed and now - channel.request_started > REQUEST_DEADLINE_S:
             channel.will_close = True
@@ -172,6 +216,9 @@ DEFAULT_THREADS = 8
 DEFAULT_CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_S = 30
 REQUEST_DEADLINE_S = 10.0
+# After refusing a request, read and drop at most this much of what the client still sends, for at most this long.
+DRAIN_LIMIT_BYTES = 64 << 20
+DRAIN_SECONDS = 5.0
 CLEANUP_INTERVAL_S = 1
 
 

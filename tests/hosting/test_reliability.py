@@ -99,3 +99,21 @@ def test_delayed_answers_hold_no_worker_so_everyone_else_is_answered() -> None:
         finally:
             for sock in delayed:
                 sock.close()
+
+
+@pytest.mark.parametrize("megabytes", [2, 8])
+def test_a_body_over_the_cap_sent_without_expect_still_gets_its_413(megabytes: int) -> None:
+    """http.client sends the whole body before it reads: closing with it unread reset the connection every time."""
+    import http.client
+
+    with ThreadedServer(config=make_config()) as server:
+        for _ in range(3):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+            try:
+                connection.request("POST", "/fapi/v1/marginType", body=b"a" * (megabytes << 20))
+                answer = connection.getresponse()
+                assert answer.status == 413
+                assert answer.read() == b'{"code":-1000,"msg":"Request body is larger than 65536 bytes."}'
+            finally:
+                connection.close()
+        assert answered_within(server.url, 2.0)
