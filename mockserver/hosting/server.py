@@ -11,7 +11,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
-from waitress.channel import HTTPChannel
+from waitress.channel import ClientDisconnected, HTTPChannel
 from waitress.parser import HTTPRequestParser
 from waitress.server import create_server
 from waitress.task import ErrorTask, WSGITask
@@ -116,6 +116,23 @@ class _BinanceChannel(HTTPChannel):
             self.request_started = time.time()
         return bool(super().received(data))
 
+    def _flush_outbufs_below_high_watermark(self) -> None:
+        """waitress makes a worker wait, without end, for a client to read answers it has piled up (pipelined
+        requests it never reads): a few such clients took every worker. Wait WRITE_TIMEOUT_S, then drop the client."""
+        if self.total_outbufs_len <= self.adj.outbuf_high_watermark:
+            return
+        deadline = time.monotonic() + WRITE_TIMEOUT_S
+        with self.outbuf_lock:
+            self._flush_exception(self._flush_some, do_close=False)  # type: ignore[attr-defined]
+            while self.connected and self.total_outbufs_len > self.adj.outbuf_high_watermark:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.will_close = True
+                    self.server.pull_trigger()
+                    raise ClientDisconnected
+                self.server.pull_trigger()
+                self.outbuf_lock.wait(min(left, 0.5))
+
     # --- closing gently after a refused request (a body over the cap): the client may still be sending; closing
     # with its bytes unread makes the kernel reset the connection, and the client never reads the 413 ---
     drain_before_close = False
@@ -216,6 +233,8 @@ DEFAULT_THREADS = 8
 DEFAULT_CONNECTION_LIMIT = 1000
 IDLE_TIMEOUT_S = 30
 REQUEST_DEADLINE_S = 10.0
+WRITE_TIMEOUT_S = 10.0  # how long a worker waits for a client to read the answers it has piled up
+OUTBUF_HIGH_WATERMARK = 1 << 20  # bytes of unread answers per connection before its worker waits
 # After refusing a request, read and drop at most this much of what the client still sends, for at most this long.
 DRAIN_LIMIT_BYTES = 64 << 20
 DRAIN_SECONDS = 5.0
@@ -298,6 +317,7 @@ class ThreadedServer(FakeHost):
                 ident=MOCK_IDENT,
                 clear_untrusted_proxy_headers=True,
                 connection_limit=self.connection_limit,
+                outbuf_high_watermark=OUTBUF_HIGH_WATERMARK,
                 channel_timeout=IDLE_TIMEOUT_S,
                 cleanup_interval=CLEANUP_INTERVAL_S,
                 **limits,

@@ -117,3 +117,27 @@ def test_a_body_over_the_cap_sent_without_expect_still_gets_its_413(megabytes: i
             finally:
                 connection.close()
         assert answered_within(server.url, 2.0)
+
+
+def test_clients_that_pipeline_large_answers_and_never_read_do_not_hold_the_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three clients pipeline 400 exchangeInfo requests each and read nothing: without a write timeout both workers
+    wait on them for ever and nobody else is answered."""
+    monkeypatch.setattr(hosting_server, "WRITE_TIMEOUT_S", 1.0)
+    with ThreadedServer(config=make_config(), threads=2) as server:
+        hogs = []
+        try:
+            for _ in range(3):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # read nothing, buffer little
+                sock.connect(("127.0.0.1", server.port))
+                sock.sendall(b"GET /fapi/v1/exchangeInfo HTTP/1.1\r\nHost: x\r\n\r\n" * 400)  # ~46 MB of answers
+                hogs.append(sock)
+            time.sleep(3)  # long enough for both workers to be waiting on the hogs
+            started = time.monotonic()
+            assert answered_within(server.url, 5.0)
+            assert time.monotonic() - started < 3.0
+        finally:
+            for sock in hogs:
+                sock.close()
