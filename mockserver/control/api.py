@@ -6,7 +6,6 @@ Errors here are `{"error": "..."}` with 400 or 404, so they can never be mistake
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -14,7 +13,14 @@ from flask import Blueprint, Response, current_app, request
 from mockserver.domain.fields import SpecError, bounded_number, refuse_unknown_fields
 from mockserver.domain.seeding import MAX_CLOCK_OFFSET_MS
 from mockserver.state import MockState
-from mockserver.wire.protocol import CONTROL_PREFIX, MOCK_IDENT, STATE_KEY, compact_json
+from mockserver.wire.protocol import (
+    CONTROL_PREFIX,
+    CONTROL_TOKEN_HEADER,
+    MOCK_IDENT,
+    STATE_KEY,
+    compact_json,
+    is_loopback,
+)
 
 control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
 
@@ -51,7 +57,6 @@ def _spec_error(exc: SpecError) -> Response:
 
 MAX_ACCOUNT_ID_LENGTH = 128
 LATEST_INSTANT_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
-CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
 
 
 @control.before_request
@@ -72,13 +77,6 @@ def _only_trusted_peers() -> None:
         "--control-from-anywhere or --control-token to open it",
         403,
     )
-
-
-def is_loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address.split("%", 1)[0]).is_loopback
-    except ValueError:
-        return False
 
 
 @control.url_value_preprocessor

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
 import signal
@@ -16,8 +15,7 @@ from types import FrameType
 from mockserver.config import DEFAULT_WEIGHT_LIMIT, DEMO_API_KEY, DEMO_SECRET, MAX_RECV_WINDOW, ConfigError, MockConfig
 from mockserver.hosting.server import DEFAULT_CONNECTION_LIMIT, DEFAULT_HOST, DEFAULT_THREADS, ThreadedServer
 from mockserver.hosting.statefile import StateSaver, load_state_file
-
-CONTROL_TOKEN_ENV = "FAPI_MOCK_CONTROL_TOKEN"
+from mockserver.wire.protocol import CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER, is_loopback
 
 EPILOG = """\
 examples:
@@ -56,15 +54,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fapi-mock",
@@ -86,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--control-token",
         metavar="TOKEN",
         default=os.environ.get(CONTROL_TOKEN_ENV),
-        help=f"require header X-Mock-Control-Token: TOKEN on every control call, from any peer (${CONTROL_TOKEN_ENV})",
+        help=f"require header {CONTROL_TOKEN_HEADER}: TOKEN on every control call, from any peer "
+        f"(${CONTROL_TOKEN_ENV})",
     )
     parser.add_argument(
         "--port", type=_non_negative, default=8080, help="port; 0 picks a free one (default: %(default)s)"
@@ -174,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         saver.start()
         print(f"state {'restored from' if restored else 'kept in'} {args.state}", flush=True)
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         guard = (
             "any peer may use the control API (it mints keys and shows secrets)"
             if args.control_from_anywhere and not args.control_token

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlencode
 
+from mockserver.wire.protocol import CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER
+
 if TYPE_CHECKING:
     from mockserver.hosting.intercept import BinanceInterceptor
 
@@ -36,13 +38,13 @@ class HttpControl:
     def __init__(self, base_url: str, token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         # A fake started with --control-token wants it on every control call.
-        self.token = token if token is not None else os.environ.get("FAPI_MOCK_CONTROL_TOKEN")
+        self.token = token if token is not None else os.environ.get(CONTROL_TOKEN_ENV)
 
     def call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"}
         if self.token:
-            headers["X-Mock-Control-Token"] = self.token
+            headers[CONTROL_TOKEN_HEADER] = self.token
         request = urllib.request.Request(f"{self.base_url}/__mock__{path}", data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=CONTROL_TIMEOUT_S) as response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from importlib import metadata
 from typing import Any
@@ -33,6 +34,21 @@ MOCK_IDENT = _package_ident()
 def compact_json(body: Any) -> bytes:
     """Binance's byte form: no spaces, non-ASCII kept as UTF-8."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+# The control API's token: sent by clients in this header, read by the CLI from this environment variable.
+CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
+CONTROL_TOKEN_ENV = "FAPI_MOCK_CONTROL_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    """A loopback address or name: a bind host for the CLI, a peer address for the control API's guard."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback  # an IPv6 zone id (::1%lo) is no part of it
+    except ValueError:
+        return False
 
 
 def is_control_path(path: str) -> bool:

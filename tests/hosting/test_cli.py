@@ -152,9 +152,9 @@ def test_console_script_is_installed() -> None:
     ],
 )
 def test_non_loopback_hosts_are_recognised_for_the_warning(host: str, loopback: bool) -> None:
-    from mockserver.hosting.cli import _is_loopback
+    from mockserver.wire.protocol import is_loopback
 
-    assert _is_loopback(host) is loopback
+    assert is_loopback(host) is loopback
 
 
 def test_a_fake_on_all_interfaces_keeps_its_control_api_to_loopback() -> None:
