@@ -190,10 +190,12 @@ def inprocess_target() -> Target:
     from mockserver.hosting.intercept import BinanceInterceptor
     from mockserver.testing.handle import AppControl
 
-    # Session-long: without the guard, so the rest of the session's tests still reach their own servers.
-    interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None), guard=False).start()
-    target = fake_target("this fake, in process", interceptor.url, AppControl(interceptor.app), interceptor.stop)
-    target.raw_wire = False  # `responses` answers requests' calls, so the bytes go through requests
+    # Session-long, so nothing is patched process-wide: the target's own session is answered by the fake, and the
+    # rest of the test session's calls (and their network guards) are left alone.
+    interceptor = BinanceInterceptor(config=MockConfig(keys=[], weight_limit=None))
+    target = fake_target("this fake, in process", interceptor.url, AppControl(interceptor.app))
+    target.session = interceptor.session()
+    target.raw_wire = False  # the fake's adapter receives requests' prepared bytes unchanged
     return target
 
 

@@ -55,6 +55,31 @@ class _FirstMatchWins(FirstMatchRegistry):
         return None, reasons
 
 
+class _FakeAdapter(HTTPAdapter):
+    """A transport adapter that hands each request to the fake's app, as the `responses` callbacks do."""
+
+    def __init__(self, interceptor: BinanceInterceptor) -> None:
+        super().__init__()
+        self.interceptor = interceptor
+
+    def send(  # type: ignore[override]
+        self, request: requests.PreparedRequest, timeout: Any = None, **kwargs: Any
+    ) -> requests.Response:
+        request.req_kwargs = {"timeout": timeout}  # type: ignore[attr-defined]  # what _answer reads, as responses sets it
+        result = self.interceptor._answer(request)
+        if isinstance(result, Exception):
+            raise result
+        status, headers, content = result
+        response = requests.Response()
+        response.status_code = status
+        response.headers.update(headers)
+        response._content = content
+        response.encoding = "utf-8"
+        response.url = str(request.url)
+        response.request = request
+        return response
+
+
 def _read_timeout(timeout: Any) -> float | None:
     if isinstance(timeout, tuple):
         timeout = timeout[1] if len(timeout) > 1 else timeout[0]
@@ -160,6 +185,15 @@ class BinanceInterceptor(FakeHost):
                 self.mock.remove(registered)
         self._registered.clear()
         self.mock = None
+
+    def session(self) -> requests.Session:
+        """A `requests.Session` of its own answered by this fake, with nothing patched process-wide: for a
+        long-lived client (the contract kit's in-process target) that must not stand in other tests' way."""
+        session = requests.Session()
+        adapter = _FakeAdapter(self)
+        for base_url in self.base_urls:
+            session.mount(base_url, adapter)
+        return session
 
     def _answer(self, request: requests.PreparedRequest) -> Any:
         url = urlsplit(str(request.url))

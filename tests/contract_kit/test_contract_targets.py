@@ -124,3 +124,19 @@ def test_a_client_module_of_the_projects_own_is_named_as_the_shadow(
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: found if name == "client" else None)
     with pytest.raises(ImportError, match=r"is not fapi-mock's reference client.*shadows it.*--import-mode=importlib"):
         reference._check_reference_client()
+
+
+def test_the_in_process_target_patches_nothing_process_wide() -> None:
+    """It lives for a whole session: a patched `requests` would switch off other tests' network guards."""
+    import responses
+    from requests.adapters import HTTPAdapter
+
+    from contract_tests.targets import inprocess_target
+
+    target = inprocess_target()
+    try:
+        assert HTTPAdapter.send is responses._real_send
+        answer = target.session.get(target.base_url + "/fapi/v1/ping", timeout=5)
+        assert (answer.status_code, answer.json()) == (200, {})
+    finally:
+        target.close()
